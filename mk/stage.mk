@@ -1,0 +1,116 @@
+# stage.mk - builds one stage: common/ + labs 1..STAGE + their scenarios.
+#
+#   make -f mk/stage.mk STAGE=N TREE=DIR [BASE=DIR] OUT=DIR [elf|iso]
+#
+# TREE and BASE are directories holding NN-name/ lab folders (already
+# resolved by the top Makefile or the grader). Labs below STAGE come from
+# BASE when it is set. EXTRA_SRCS adds sources (tests' hostile kernels).
+# Objects of common/ are per stage too: stages build in parallel safely.
+
+ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+include $(ROOT)/mk/labs.mk
+include $(ROOT)/mk/toolchain.mk
+
+STAGE ?= 0
+OUT ?= $(error OUT is required)
+TREE ?= $(ROOT)/labs
+BASE ?=
+EXTRA_SRCS ?=
+STAGE_DESC ?= core only
+
+STAGE_LABS := $(wordlist 1,$(STAGE),$(LAB_NUMBERS))
+lab_dir = $(if $(and $(BASE),$(filter-out $(STAGE),$(1))),$(BASE),$(TREE))/$(LAB_$(1))
+scen_dir = $(ROOT)/grader/scenarios/$(LAB_$(1))
+
+COMMON_C   := $(wildcard $(ROOT)/common/*.c)
+COMMON_ASM := $(wildcard $(ROOT)/common/boot/*.asm)
+CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c)
+
+INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
+	$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))) -I$(OUT)/gen
+
+# obj_of(src, group) -> $(OUT)/obj/group/name.o
+obj_of = $(OUT)/obj/$(2)/$(basename $(notdir $(1))).o
+
+OBJS :=
+define add_sources # $(1) = group, $(2) = sources, $(3) = LAB_ID
+OBJS += $(foreach s,$(filter %.c %.asm,$(2)),$(call obj_of,$(s),$(1)))
+$(foreach s,$(filter %.c,$(2)),$(eval $(call c_rule,$(s),$(1),$(3))))
+$(foreach s,$(filter %.asm,$(2)),$(eval $(call asm_rule,$(s),$(1),$(3))))
+endef
+define c_rule
+$(call obj_of,$(1),$(2)): $(1) | $(OUT)/obj/$(2)/
+	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) $(INCLUDES) -c $$< -o $$@
+endef
+define asm_rule
+$(call obj_of,$(1),$(2)): $(1) $(GEN_INCS) | $(OUT)/obj/$(2)/
+	$$(Q)$(NASM) $(KERNEL_NASMFLAGS) -I$(dir $(1)) -I$(ROOT)/common/boot/ -I$(OUT)/gen/ \
+		$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))/) -MD $$(@:.o=.d) $$< -o $$@
+endef
+
+# NAME.offsets.c in a lab folder -> $(OUT)/gen/NAME.inc: structure offsets
+# for NASM computed by the C compiler (the Linux asm-offsets technique), so
+# a layout is written once, in C.
+OFFSET_SRCS := $(foreach n,$(STAGE_LABS),$(wildcard $(call lab_dir,$(n))/*.offsets.c))
+GEN_INCS := $(patsubst %.offsets.c,$(OUT)/gen/%.inc,$(notdir $(OFFSET_SRCS)))
+
+$(eval $(call add_sources,common,$(COMMON_C) $(COMMON_ASM),0))
+$(eval $(call add_sources,scen0,$(CORE_SCEN),0))
+$(foreach n,$(STAGE_LABS),$(eval $(call add_sources,lab$(n),$(filter-out %.offsets.c,$(wildcard $(call lab_dir,$(n))/*.c)) $(wildcard $(call lab_dir,$(n))/*.asm),$(n))))
+$(foreach n,$(STAGE_LABS),$(eval $(call add_sources,scen$(n),$(wildcard $(call scen_dir,$(n))/*.c) $(wildcard $(call scen_dir,$(n))/*.asm),$(n))))
+$(eval $(call add_sources,extra,$(EXTRA_SRCS),0))
+
+define offsets_rule
+$(OUT)/gen/$(basename $(basename $(notdir $(1)))).inc: $(1) | $(OUT)/gen/
+	$$(Q)$(CC) $(KERNEL_CFLAGS) $(INCLUDES) -S $$< -o $$@.s
+	$$(Q)sed -n 's/.*@@asm-offset \([A-Za-z0-9_]*\) \$$$$\{0,1\}\([0-9-]*\).*/\1 equ \2/p' $$@.s > $$@.tmp
+	$$(Q)mv $$@.tmp $$@
+endef
+$(foreach s,$(OFFSET_SRCS),$(eval $(call offsets_rule,$(s))))
+
+Q := $(if $(V),,@)
+ELF := $(OUT)/kernel.elf
+ISO := $(OUT)/kernel.iso
+
+.PHONY: elf iso
+elf: $(ELF)
+iso: $(ISO)
+
+# Stage facts for kmain's banner; rewritten only when they change.
+$(OUT)/gen/stage_info.c: FORCE | $(OUT)/gen/
+	$(Q)printf 'const int kernel_stage = %d;\nconst char kernel_stage_desc[] = "%s";\n' \
+		'$(STAGE)' '$(STAGE_DESC)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(OUT)/obj/stage_info.o: $(OUT)/gen/stage_info.c | $(OUT)/obj/
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+OBJS += $(OUT)/obj/stage_info.o
+
+# Two links: the second embeds the first's function symbols in .ksyms,
+# which the linker script places last so no other address moves.
+LINK = $(LD) $(KERNEL_LDFLAGS) -T $(ROOT)/common/linker.ld -o $(1) $(OBJS) $(2)
+$(OUT)/ksyms0.o: $(ROOT)/scripts/gen-ksyms.sh | $(OUT)/
+	$(Q)sh $< > $(OUT)/ksyms0.asm
+	$(Q)$(NASM) -f elf64 $(OUT)/ksyms0.asm -o $@
+$(ELF): $(OBJS) $(OUT)/ksyms0.o $(ROOT)/common/linker.ld $(ROOT)/scripts/gen-ksyms.sh
+	$(Q)$(call LINK,$(OUT)/kernel.pass1.elf,$(OUT)/ksyms0.o)
+	$(Q)sh $(ROOT)/scripts/gen-ksyms.sh $(OUT)/kernel.pass1.elf > $(OUT)/ksyms.asm
+	$(Q)$(NASM) -f elf64 $(OUT)/ksyms.asm -o $(OUT)/ksyms.o
+	$(Q)$(call LINK,$@.tmp,$(OUT)/ksyms.o)
+	$(Q)mv $@.tmp $@
+
+$(ISO): $(ELF) $(ROOT)/scripts/grub.cfg
+	$(Q)rm -rf $(OUT)/isodir
+	$(Q)mkdir -p $(OUT)/isodir/boot/grub
+	$(Q)cp $(ELF) $(OUT)/isodir/boot/kernel.elf
+	$(Q)cp $(ROOT)/scripts/grub.cfg $(OUT)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@.tmp $(OUT)/isodir >$(OUT)/grub-mkrescue.log 2>&1 \
+		|| { cat $(OUT)/grub-mkrescue.log >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+
+%/:
+	$(Q)mkdir -p $@
+
+.PHONY: FORCE
+FORCE:
+
+-include $(OBJS:.o=.d)
