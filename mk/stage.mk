@@ -24,7 +24,7 @@ scen_dir = $(ROOT)/grader/scenarios/$(LAB_$(1))
 
 COMMON_C   := $(wildcard $(ROOT)/common/*.c)
 COMMON_ASM := $(wildcard $(ROOT)/common/boot/*.asm)
-CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c)
+CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c $(ROOT)/grader/scenarios/00-core/*.asm)
 
 INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
 	$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))) -I$(OUT)/gen

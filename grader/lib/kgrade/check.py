@@ -1,0 +1,197 @@
+"""Judging one run of one test: how it ended, what it printed, and whether
+the values it printed are the values the seed, the ELF and QEMU's log say
+they must be."""
+
+import re
+
+from . import qemu
+from .qemulog import QemuLog
+
+# Result statuses, as printed.
+OK = "OK"
+FAIL = "FAIL"
+TIMEOUT = "TIMEOUT"
+TRIPLE = "TRIPLE FAULT"
+BUILD_ERROR = "BUILD ERROR"
+OUTPUT_LIMIT = "OUTPUT LIMIT"
+QEMU_ERROR = "QEMU ERROR"
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+BANNER = "lab kernel: stage"
+
+END_WORDS = {
+    qemu.SUCCESS: "exit with the success code",
+    qemu.FAILURE: "stop with the failure code (a report, then exception_stop or panic)",
+    qemu.TRIPLE_FAULT: "end in a triple fault",
+    qemu.TIMEOUT: "keep running until the timeout",
+}
+
+
+def kernel_text(raw):
+    """Serial text from the kernel's banner on (GRUB's output and terminal
+    control codes dropped); all of it if no banner came."""
+    text = _ANSI.sub("", raw)
+    i = text.find(BANNER)
+    return text[i:] if i >= 0 else text
+
+
+class CheckFailed(Exception):
+    pass
+
+
+class Run:
+    """What a check function sees: `r` in the spec files."""
+
+    def __init__(self, test, seed, symbols, text, log, result):
+        self.test = test
+        self.seed = seed
+        self.sym = symbols
+        self.text = text
+        self.log = log
+        self.result = result
+        self.v = {}            # named groups captured by the expectations
+        self.problems = []
+
+    # -- captured values --
+    def hex(self, name):
+        """A captured hexadecimal value (with or without 0x) as an integer."""
+        return int(self._get(name), 16)
+
+    def int(self, name):
+        """A captured decimal value as an integer."""
+        return int(self._get(name), 10)
+
+    def _get(self, name):
+        s = self.v.get(name)
+        if s is None:
+            raise CheckFailed("the output has no value for %r" % name)
+        return s
+
+    def all(self, pattern):
+        """Every match of pattern in the output, as dicts of named groups."""
+        return [m.groupdict() for m in re.finditer(pattern, self.text, re.M)]
+
+    def count(self, pattern):
+        return len(re.findall(pattern, self.text, re.M))
+
+    # -- QEMU's log, limited to the kernel's own code --
+    def saw(self, vector, **kw):
+        lo, hi = self.sym.kernel_range
+        return self.log.saw(vector, lo, hi, **kw)
+
+    def saw_count(self, vector):
+        lo, hi = self.sym.kernel_range
+        return self.log.count(vector, lo, hi)
+
+    # -- assertions: each failure is recorded, evaluation goes on --
+    def equal(self, actual, expected, what):
+        if actual != expected:
+            fmt = (lambda x: "%#x" % x) if isinstance(expected, int) and not isinstance(expected, bool) \
+                else repr
+            self.problems.append("%s: expected %s, got %s" % (
+                what, fmt(expected), fmt(actual) if actual is not None else "nothing"))
+            return False
+        return True
+
+    def require(self, condition, what):
+        if not condition:
+            self.problems.append(what)
+        return bool(condition)
+
+    def witness(self, vector, what=None, **kw):
+        """Requires that QEMU delivered this exception (with these fields)."""
+        hit = self.saw(vector, **kw)
+        fields = ", ".join("%s=%#x" % (k, v) for k, v in kw.items())
+        return self.require(hit, what or "QEMU's log shows no vector %d%s from the kernel: "
+                            "the exception was not taken" % (vector, " with " + fields if fields else ""))
+
+
+class Outcome:
+    def __init__(self, status, score, message, seed=None, duration=0.0, log_paths=()):
+        self.status = status
+        self.score = score
+        self.message = message
+        self.seed = seed
+        self.duration = duration
+        self.log_paths = log_paths
+
+
+def tail(text, lines=8):
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def match_expectations(test, run):
+    """Matches the ordered expectations; returns None or a failure message."""
+    pos = 0
+    for pattern in test.expect:
+        m = re.compile(pattern, re.M).search(run.text, pos)
+        if not m:
+            before = run.text[:pos]
+            last = before.rstrip("\n").splitlines()[-1] if before.strip() else "(start of output)"
+            after = tail(run.text[pos:]) or "(nothing)"
+            return ("expected /%s/\n  after: %s\n  but the output went on with:\n%s" % (
+                pattern, last, "\n".join("    " + l for l in after.splitlines())))
+        run.v.update({k: v for k, v in m.groupdict().items() if v is not None})
+        pos = m.end()
+    return None
+
+
+def evaluate(test, result, seed, symbols, log_path, chain=None):
+    """Judges a qemu.RunResult against a Test. Returns an Outcome."""
+    text = kernel_text(result.text)
+    log = QemuLog.read(log_path) if log_path else QemuLog("")
+    run = Run(test, seed, symbols, text, log, result)
+
+    def fail(status, message):
+        return Outcome(status, 0, message, seed, result.duration)
+
+    if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
+        return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped\n  last output:\n%s"
+                    % (result.duration, indent(tail(text) or "(nothing)")))
+    if result.status == qemu.OUTPUT_LIMIT:
+        return fail(OUTPUT_LIMIT, "more than %d bytes of serial output: stopped" % test.max_serial)
+    if result.status == qemu.QEMU_ERROR:
+        return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
+    if result.status == qemu.TRIPLE_FAULT and test.end != qemu.TRIPLE_FAULT:
+        why = log.fault_chain(symbols.symbolize) or "the CPU reset"
+        return fail(TRIPLE, "triple fault: %s\n  last output:\n%s" % (why, indent(tail(text) or "(nothing)")))
+    if result.status != test.end:
+        got = {qemu.SUCCESS: "exited with the success code",
+               qemu.FAILURE: "stopped with the failure code",
+               qemu.RESET: "reset without a triple fault",
+               qemu.OTHER_EXIT: "exited with code %s" % (hex(result.kernel_code) if result.kernel_code is not None else "?"),
+               qemu.TRIPLE_FAULT: "ended in a triple fault",
+               qemu.TIMEOUT: "ran until the timeout"}.get(result.status, result.status)
+        return fail(FAIL, "expected the kernel to %s; it %s\n  last output:\n%s" % (
+            END_WORDS.get(test.end, test.end), got, indent(tail(text) or "(nothing)")))
+
+    problem = match_expectations(test, run)
+    if problem:
+        return fail(FAIL, problem)
+    for pattern in test.forbid:
+        m = re.search(pattern, text, re.M)
+        if m:
+            return fail(FAIL, "forbidden output /%s/: %s" % (pattern, line_at(text, m.start())))
+    if test.check:
+        try:
+            test.check(run)
+        except CheckFailed as e:
+            run.problems.append(str(e))
+        except KeyError as e:
+            run.problems.append(str(e.args[0]) if e.args else "missing value")
+        except (ValueError, TypeError) as e:
+            run.problems.append("could not read a value: %s" % e)
+    if run.problems:
+        return fail(FAIL, "\n".join(run.problems))
+    return Outcome(OK, test.points, "", seed, result.duration)
+
+
+def line_at(text, pos):
+    """The whole line of text that holds position pos."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start:end if end >= 0 else len(text)].strip()
+
+
+def indent(text, prefix="    "):
+    return "\n".join(prefix + l for l in text.splitlines())

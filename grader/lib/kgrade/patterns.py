@@ -1,0 +1,55 @@
+"""Regular expressions for the report format (docs/report-format.md), so
+every spec reads reports the same way. Named groups become r.v[...]."""
+
+import re
+
+from .qemulog import MNEMONICS
+
+HEX16 = r"0x[0-9a-f]{16}"
+
+NAMES = {
+    0: "DIVIDE ERROR", 3: "BREAKPOINT", 6: "INVALID OPCODE", 8: "DOUBLE FAULT",
+    11: "SEGMENT NOT PRESENT", 13: "GENERAL PROTECTION FAULT", 14: "PAGE FAULT",
+}
+
+
+def header(vector):
+    """'EXCEPTION: PAGE FAULT (#PF, vector 14)' for a vector."""
+    if vector >= 32:
+        return r"^EXCEPTION: INTERRUPT \(#INT, vector %d\)$" % vector
+    return r"^EXCEPTION: %s \(%s, vector %d\)$" % (
+        re.escape(NAMES[vector]), re.escape(MNEMONICS[vector]), vector)
+
+
+def rip(prefix=""):
+    """'RIP: 0018:0x... <sym+0x..>': groups <prefix>cs, <prefix>rip."""
+    return r"^RIP: (?P<%scs>[0-9a-f]{4}):(?P<%srip>%s)" % (prefix, prefix, HEX16)
+
+
+def rsp(prefix=""):
+    """'RSP: 0010:0x... EFLAGS: 0x...': groups <prefix>ss, <prefix>rsp, <prefix>rflags."""
+    return r"^RSP: (?P<%sss>[0-9a-f]{4}):(?P<%srsp>%s) EFLAGS: (?P<%srflags>0x[0-9a-f]{8})" % (
+        prefix, prefix, HEX16, prefix)
+
+
+def error_code(mnemonic, prefix=""):
+    """'#GP: error_code(0x0010)': group <prefix>error."""
+    return r"^%s: error_code\((?P<%serror>0x[0-9a-f]+)\)" % (re.escape(mnemonic), prefix)
+
+
+REGISTER_NAMES = ["RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "R8", "R9", "R10",
+                  "R11", "R12", "R13", "R14", "R15", "RFLAGS"]
+FLAGS_MASK = 0x8D5  # the flags regs_roundtrip loads: CF PF AF ZF SF OF
+
+
+def check_register_roundtrip(r, what):
+    """The 'after <what>: REG=0x...' lines of regs_check() against the
+    values the seed gave (seed values 100-115)."""
+    from .seed import derive
+    got = {m["reg"]: int(m["val"], 16) for m in r.all(
+        r"^after %s: (?P<reg>[A-Z0-9]+)=(?P<val>0x[0-9a-f]+)$" % re.escape(what))}
+    for i, name in enumerate(REGISTER_NAMES):
+        want = derive(r.seed, 100 + i)
+        if name == "RFLAGS":
+            want = (want & FLAGS_MASK) | 0x2
+        r.equal(got.get(name), want, "%s after %s" % (name, what))
