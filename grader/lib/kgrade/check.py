@@ -153,7 +153,7 @@ def evaluate(test, result, seed, symbols, log_path, chain=None):
     if result.status == qemu.QEMU_ERROR:
         return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
     if result.status == qemu.TRIPLE_FAULT and test.end != qemu.TRIPLE_FAULT:
-        why = log.fault_chain(symbols.symbolize) or "the CPU reset"
+        why = log.fault_chain(symbols.symbolize, symbols.describe) or "the CPU reset"
         return fail(TRIPLE, "triple fault: %s\n  last output:\n%s" % (why, indent(tail(text) or "(nothing)")))
     if result.status != test.end:
         got = {qemu.SUCCESS: "exited with the success code",

@@ -98,7 +98,7 @@ class QemuLog:
     def triple_fault(self):
         return any(r[0] == "triple" for r in self.records)
 
-    def fault_chain(self, symbolize=None):
+    def fault_chain(self, symbolize=None, describe=None):
         """Why the CPU reset, as one line, e.g. "int3 (#BP) at RIP 0x... <f+0x4>,
         then #PF (CR2 0x30: inside the IDT at 0x0, limit 0x3ff), then #DF, then
         #PF, then CPU reset (triple fault)". None if there was no triple fault."""
@@ -128,7 +128,7 @@ class QemuLog:
                 if not parts and nxt is not None:
                     text += self._at(nxt, symbolize)
                 if nxt is not None:
-                    text += self._details(rec[2], nxt, prev=self._prev_delivery(j))
+                    text += self._details(rec[2], nxt, prev=self._prev_delivery(j), describe=describe)
                 parts.append(text)
             elif rec[0] == "deliver" and rec[1].vector == 8:
                 parts.append("#DF")
@@ -147,7 +147,7 @@ class QemuLog:
         return " at RIP %#x%s" % (i.rip, " <%s>" % sym if sym else "")
 
     @staticmethod
-    def _details(vector, i, prev=None):
+    def _details(vector, i, prev=None, describe=None):
         """Error code and CR2, and what they point at when it is telling."""
         notes = []
         idt = i.idt or (prev.idt if prev else None)
@@ -156,6 +156,8 @@ class QemuLog:
             if idt and idt[0] <= i.cr2 <= idt[0] + idt[1]:
                 note += " = IDT entry %d of an IDT at %#x that is not mapped: is yours loaded?" % (
                     (i.cr2 - idt[0]) // 16, idt[0])
+            elif describe and describe(i.cr2):
+                note += " = " + describe(i.cr2)
             notes.append(note)
         if vector in (8, 10, 11, 12, 13, 14, 17, 21):
             note = "error %#x" % i.error

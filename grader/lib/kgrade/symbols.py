@@ -13,7 +13,7 @@ class Symbols:
         self.addr, self.size = {}, {}
         out = subprocess.run(["nm", "-S", "--defined-only", elf], capture_output=True,
                              text=True, check=True).stdout
-        funcs = []
+        funcs, objects = [], []
         for line in out.splitlines():
             f = line.split()
             if len(f) == 4:
@@ -28,7 +28,11 @@ class Symbols:
             self.size.setdefault(name, s)
             if t in "tT" and "." not in name:
                 funcs.append((a, s, name))
+            elif t in "bBdDrR" and s:
+                objects.append((a, s, name))
         funcs.sort()
+        objects.sort()
+        self._objects = objects
         self._starts = [f[0] for f in funcs]
         self._funcs = funcs
 
@@ -54,6 +58,16 @@ class Symbols:
         if s and address >= a + s:
             return ""
         return "%s+%#x" % (name, address - a)
+
+    def describe(self, address):
+        """What a data address is, when that helps a reader: 'the guard page
+        of kernel_stack (a stack overflow)', 'idt_table+0x30', or ''."""
+        for a, s, name in self._objects:
+            if a <= address < a + s:
+                if name + "_region" in self.addr and address < a + 4096:
+                    return "the guard page of %s: a stack overflow" % name
+                return "%s+%#x" % (name, address - a)
+        return ""
 
     @property
     def kernel_range(self):
