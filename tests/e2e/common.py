@@ -1,0 +1,85 @@
+"""Shared helpers for the end-to-end tests: copying trees, applying
+mutants, grading in-process with the grader's own library."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from kgrade import labs, runner
+
+ROOT = labs.ROOT
+MUTANTS = os.path.join(ROOT, "tests", "mutants")
+
+
+def boots():
+    """Boot paths the end-to-end tests use: E2E_BOOTS=fast,grub (default both)."""
+    return [b for b in os.environ.get("E2E_BOOTS", "fast,grub").split(",") if b]
+
+
+def grade(lab, tree, base=None, boot="fast", jobs=2, seed=None):
+    """Grades one lab; returns the list of TestResults."""
+    return runner.grade([lab], tree=tree, base=base, jobs=jobs, boot=boot, seed=seed)
+
+
+def failed_names(results):
+    return sorted(r.name for r in results if not r.passed)
+
+
+def explain(results):
+    """The failures' messages, for assertion output."""
+    return "\n".join("%s %s: %s" % (r.name, r.status, r.message) for r in results if not r.passed)
+
+
+class Mutant:
+    """tests/mutants/NN-name/NAME.patch: a solution with one known bug.
+
+    The patch starts with two header lines, then a diff against solutions/
+    (paths like a/02-frames/trap_stubs.asm):
+        Mutant: what the bug is, in one line
+        Loses: test_a test_b       (the tests of lab NN it must fail, exactly)
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.folder = os.path.basename(os.path.dirname(path))
+        self.name = os.path.splitext(os.path.basename(path))[0]
+        self.lab = int(self.folder.split("-")[0])
+        with open(path) as f:
+            text = f.read()
+        m = re.search(r"^Mutant: (.*)$", text, re.M)
+        l = re.search(r"^Loses: (.*)$", text, re.M)
+        if not m or not l:
+            raise ValueError("%s: needs 'Mutant:' and 'Loses:' header lines" % path)
+        self.description = m.group(1).strip()
+        self.loses = sorted(l.group(1).split())
+
+    def make_tree(self):
+        """A temporary copy of solutions/ with the patch applied."""
+        tmp = tempfile.mkdtemp(prefix="mutant-%s-" % self.name)
+        tree = os.path.join(tmp, "tree")
+        shutil.copytree(os.path.join(ROOT, "solutions"), tree)
+        r = subprocess.run(["patch", "-s", "-p1", "-d", tree, "-i", self.path],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            shutil.rmtree(tmp)
+            raise RuntimeError("%s does not apply: %s%s" % (self.path, r.stdout, r.stderr))
+        return tmp, tree
+
+
+def all_mutants():
+    out = []
+    for folder in sorted(os.listdir(MUTANTS)) if os.path.isdir(MUTANTS) else []:
+        d = os.path.join(MUTANTS, folder)
+        if os.path.isdir(d):
+            out += [Mutant(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f.endswith(".patch")]
+    return out
+
+
+def drop_build(tree):
+    """Removes the build folders the grader made for a temporary tree."""
+    key = labs.tree_key(tree)
+    for d in os.listdir(os.path.join(ROOT, "build")):
+        if d == key or d.startswith(key + "+"):
+            shutil.rmtree(os.path.join(ROOT, "build", d), ignore_errors=True)
