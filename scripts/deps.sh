@@ -14,7 +14,7 @@ tools_iso="grub-mkrescue:grub-common grub-file:grub-common xorriso:xorriso mform
 tools_run="qemu-system-x86_64:qemu-system-x86"
 tools_debug="gdb:gdb"
 tools_docs="doxygen:doxygen dot:graphviz"
-tools_test="pkg-config:pkg-config"
+tools_test="patch:patch"
 
 missing=""
 need() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
@@ -43,7 +43,7 @@ for group in "$@"; do
 done
 
 if [ "$mode" = install ]; then
-	missing="$missing nasm grub-pc-bin grub-common xorriso mtools qemu-system-x86 gdb doxygen graphviz libcriterion-dev pkg-config gcc binutils make python3"
+	missing="$missing nasm grub-pc-bin grub-common xorriso mtools qemu-system-x86 gdb doxygen graphviz libcriterion-dev patch gcc binutils make python3"
 fi
 # On a desktop, QEMU's window (the VGA screen) is a package of its own.
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ ! -d /usr/lib/x86_64-linux-gnu/qemu ] \
@@ -62,11 +62,9 @@ else
 fi
 [ "$mode" = install ] || echo "installing missing packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Update the package lists once per machine-day, not on every make.
-stamp=/var/lib/apt/periodic/lab-kernel-update
-if [ ! -f $stamp ] || [ -n "$(find $stamp -mtime +0 2>/dev/null)" ]; then
+# Refresh the package lists only when they are missing or over a day old.
+if [ -z "$(find /var/lib/apt/lists -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
 	$sudo apt-get update -qq
-	$sudo mkdir -p /var/lib/apt/periodic && $sudo touch $stamp
 fi
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
