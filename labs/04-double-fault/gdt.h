@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "stack.h"
-#include "trap_frame.h"
+
+struct trap_frame; /* trap_frame.h (lab 02); a pointer is all this header needs */
 
 #define GDT_SEL_NULL  0x00 /**< slot 0: never loaded */
 #define GDT_SEL_KCODE 0x08 /**< kernel code: CS from lab 04 on */
