@@ -1,0 +1,306 @@
+"""Lab 03 - page faults: CR2, the error code, the walk, demand paging (100 points).
+
+Every expected value is computed here, not read from the kernel: addresses
+from the seed (twins of grader/scenarios/03-pagefault/*.c, seed indices
+listed there), section bounds and labels from the ELF (nm), the bytes of
+.text from the ELF file, and whether a fault really happened from QEMU's log.
+"""
+
+import re
+import struct
+
+from kgrade import patterns as P
+from kgrade.seed import derive, value_range
+from kgrade.spec import Lab
+
+lab = Lab(3, "pagefault", "Page faults: CR2, the error code, the walk, demand paging")
+
+PAGE = 4096
+VGA = 0xB8000                                       # common/include/paging.h
+PHYS_MAP_BASE = 0xFFFF800000000000
+ADDR_MASK = 0x000FFFFFFFFFF000
+DEMAND_BASE, DEMAND_SIZE = 0x0000400000000000, 16 << 20   # solutions/03-pagefault/page_fault.h
+UNMAPPED_LO, UNMAPPED_HI = 1 << 30, (1 << 39) - 1   # fault_scenarios.c
+SCRATCH_BASE = 0x0000500000000000
+
+BIT_NAMES = {0: "PROTECTION_VIOLATION", 1: "CAUSED_BY_WRITE", 2: "USER_MODE", 3: "MALFORMED_TABLE",
+             4: "INSTRUCTION_FETCH", 5: "PROTECTION_KEY", 6: "SHADOW_STACK", 15: "SGX"}
+LEVELS = ["PML4", "PDPT", "PD", "PT"]
+SIZES = {"PD": "2 MiB", "PT": "4 KiB"}
+
+# ---- the #PF report ----
+
+PF_REPORT = [P.header(14),
+             r"^#PF: (?P<who>supervisor|user) (?P<access>read access|write access|instruction fetch)"
+             r" in (?P<mode>kernel|user) mode$",
+             r"^#PF: error_code\((?P<error>0x[0-9a-f]{4,})\) - (?P<cause>not-present page|"
+             r"protection violation|reserved bit violation)(?: \[(?P<flags>[A-Z0-9_ ]+)\])?$",
+             r"^CR2: (?P<cr2>0x[0-9a-f]{16})$",
+             P.rip(), P.rsp(),
+             r"^CR2: 0x[0-9a-f]{16} CR3: 0x[0-9a-f]{16} CR4: 0x[0-9a-f]{16}$",
+             r"^Call Trace:$", r"^\[ok\]$"]
+
+
+def flag_text(error):
+    return " ".join(BIT_NAMES.get(b, "BIT%d" % b) for b in range(64) if error >> b & 1)
+
+
+def check_report(r, cr2, error, access, cause, rip):
+    """The report's lines against the fault the scenario made, and QEMU's word for it."""
+    r.equal(r.hex("cr2"), cr2, "the 'CR2:' line (the faulting address, read from CR2)")
+    r.equal(r.hex("error"), error, "error code")
+    r.equal(r.v.get("who"), "supervisor", "who made the access (bit 2 clear)")
+    r.equal(r.v.get("access"), access, "kind of access (bits 1 and 4)")
+    r.equal(r.v.get("mode"), "kernel", "mode (CS's privilege level)")
+    r.equal(r.v.get("cause"), cause, "cause (bits 0 and 3)")
+    r.equal(r.v.get("flags", ""), flag_text(error), "flags in brackets")
+    r.equal(r.hex("rip"), rip, "RIP (the faulting instruction)")
+    r.witness(14, cr2=cr2, error=error, rip=rip)
+
+
+def unmapped(r, index):
+    return value_range(r.seed, index, UNMAPPED_LO, UNMAPPED_HI)
+
+
+def text_address(r, index, room):
+    return r.sym["__text_start"] + value_range(r.seed, index, 0, r.sym["__text_end"] - r.sym["__text_start"] - room)
+
+
+lab.test("write_unmapped", 10, description="write to a seed-chosen unmapped address: CR2, 0x2, [CAUSED_BY_WRITE]",
+         expect=[r"^writing to unmapped 0x[0-9a-f]{16}$"] + PF_REPORT,
+         check=lambda r: check_report(r, unmapped(r, 0), 0x2, "write access", "not-present page",
+                                      r.sym["lab3_write_insn"]))
+
+lab.test("read_unmapped", 10, description="read from a seed-chosen unmapped address: CR2, 0x0, not-present",
+         expect=[r"^reading from unmapped 0x[0-9a-f]{16}$"] + PF_REPORT,
+         check=lambda r: check_report(r, unmapped(r, 1), 0x0, "read access", "not-present page",
+                                      r.sym["lab3_read_insn"]))
+
+def check_code_read(r):
+    addr = text_address(r, 2, 8)
+    r.equal(r.hex("addr"), addr, ".text address read (seed-derived)")
+    r.equal(r.hex("value"), int.from_bytes(elf_bytes(r.sym.elf, addr, 8), "little"),
+            "the 8 bytes read (the ELF's .text at that address)")
+    r.require(not r.saw(14), "QEMU's log shows a page fault: reading .text must work")
+    check_walk(r, addr, r.sym["frame_pool"], ".text")
+
+
+def elf_bytes(path, addr, n):
+    """n bytes of the ELF's section that holds [addr, addr + n) (stdlib only)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    for i in range(shnum):
+        sh_type, _, sh_addr, sh_offset, sh_size = struct.unpack_from("<IQQQQ", data, shoff + i * shentsize + 4)
+        if sh_type == 1 and sh_addr <= addr and addr + n <= sh_addr + sh_size:  # SHT_PROGBITS
+            return data[sh_offset + addr - sh_addr:sh_offset + addr - sh_addr + n]
+    raise ValueError("no section of %s holds %#x" % (path, addr))
+
+
+lab.test("read_code_page", 5, description="reading .text works: the ELF's bytes, a present read-only page",
+         expect=[r"^read (?P<value>0x[0-9a-f]{16}) from \.text at (?P<addr>0x[0-9a-f]{16}): read worked$",
+                 r"^  => "], check=check_code_read)
+
+lab.test("write_code_page", 10, description="write to .text: 0x3, PROTECTION_VIOLATION + CAUSED_BY_WRITE",
+         expect=[r"^writing 0x[0-9a-f]{2} back to \.text at 0x[0-9a-f]{16}$"] + PF_REPORT,
+         check=lambda r: check_report(r, text_address(r, 3, 1), 0x3, "write access", "protection violation",
+                                      r.sym["lab3_code_write_insn"]))
+
+
+def check_exec_nx(r):
+    target = r.sym["lab3_nx_page"] + value_range(r.seed, 4, 0, PAGE - 1)
+    check_report(r, target, 0x11, "instruction fetch", "protection violation", target)
+
+
+lab.test("exec_nx_page", 10, description="call into a .data page: 0x11, CR2 = RIP = the target",
+         expect=[r"^calling 0x[0-9a-f]{16} in lab3_nx_page"] + PF_REPORT, check=check_exec_nx)
+
+
+def check_reserved(r):
+    page = SCRATCH_BASE + value_range(r.seed, 5, 0, 511) * PAGE
+    addr = page + value_range(r.seed, 6, 0, PAGE - 1)
+    seen = r.saw(14, cr2=addr, rip=r.sym["lab3_rsvd_insn"])
+    if not r.require(seen, "QEMU's log shows no #PF at lab3_rsvd_insn for %#x: the fault was not taken" % addr):
+        return
+    # The CPU sets bits 0 and 3; QEMU 7.2's TCG sets bit 3 alone. Bit 3 is the point.
+    r.require(seen.error & 0x8, "QEMU's error code %#x has no bit 3 (MALFORMED_TABLE)" % seen.error)
+    check_report(r, addr, seen.error, "read access", "reserved bit violation", r.sym["lab3_rsvd_insn"])
+
+
+lab.test("reserved_bit", 10, description="a scratch PTE with bit 51 set: MALFORMED_TABLE",
+         expect=[r"^PTE of 0x[0-9a-f]{16} = 0x[0-9a-f]{16} \(bit 51 set\)"] + PF_REPORT,
+         check=check_reserved)
+
+# ---- CR3 ----
+
+ROOT_LINE = r"^level-4 table at phys (?P<%sroot>0x[0-9a-f]{16}) \(CR3 (?P<%scr3>0x[0-9a-f]{16})\)$"
+
+
+def log_cr3(r, vector):
+    """CR3 in QEMU's register dump at the first delivery of vector, or None."""
+    try:
+        with open(r.result.log_path, errors="replace") as f:
+            text = f.read()
+    except (OSError, TypeError):
+        return None
+    m = re.search(r"^\s*\d+: v=%02x .*?^CR0=[0-9a-f]+ CR2=[0-9a-f]+ CR3=(?P<cr3>[0-9a-f]+)" % vector,
+                  text, re.M | re.S)
+    return int(m.group("cr3"), 16) if m else None
+
+
+def check_cr3(r):
+    r.equal(r.hex("a_root"), r.sym["frame_pool"], "first level-4 table (paging_init's, the first frame of frame_pool)")
+    cr3 = log_cr3(r, 3)
+    if r.require(cr3 is not None, "QEMU's log has no CR3 at the int3: the breakpoint was not taken"):
+        r.equal(r.hex("b_cr3"), cr3, "CR3 after the switch (QEMU's register dump)")
+        r.equal(r.hex("b_root"), cr3 & ADDR_MASK, "level-4 table after the switch (CR3 without PWT/PCD)")
+
+
+lab.test("cr3", 10, description="the printed level-4 address is CR3's frame, before and after a switch",
+         expect=[ROOT_LINE % ("a_", "a_"), r"^switching to a copy", ROOT_LINE % ("b_", "b_"),
+                 P.header(3), r"^back on the first table$"],
+         check=check_cr3)
+
+# ---- walks ----
+
+WALK = re.compile(r"^walk (?P<va>0x[0-9a-f]{16})\n(?P<body>(?:  .*\n?)*)", re.M)
+STEP = re.compile(r"^  (?P<name>PML4|PDPT|PD|PT) +(?P<table>0x[0-9a-f]{16})\[ *(?P<idx>\d+)\] = "
+                  r"(?P<entry>0x[0-9a-f]{16})(?P<flags>(?: [A-Z]+)*)(?P<np> not present)?$", re.M)
+END = re.compile(r"^  => (?:phys (?P<pa>0x[0-9a-f]{16}) \((?P<size>[0-9]+ [KMG]iB) page\)"
+                 r"|not mapped: the walk stops at the (?P<stop>PML4|PDPT|PD|PT))$", re.M)
+
+
+def walks(r):
+    """{vaddr: (steps, end match)} for every 'walk 0x...' block of the output."""
+    return {int(m["va"], 16): (list(STEP.finditer(m["body"])), END.search(m["body"]))
+            for m in WALK.finditer(r.text)}
+
+
+def guard_pages(r):
+    return [r.sym[n[:-len("_region")]] for n in r.sym.addr if n.endswith("_region") and n[:-len("_region")] in r.sym]
+
+
+def expected_walk(r, va):
+    """The grader's model of the kernel's tables: (last level, phys, leaf flags), phys None if unmapped."""
+    if PHYS_MAP_BASE <= va < PHYS_MAP_BASE + (1 << 30):
+        return "PD", va - PHYS_MAP_BASE, {"P", "W", "PS", "NX"}
+    if va >> 39:
+        return "PML4", None, None
+    if va >> 30 & 511:
+        return "PDPT", None, None
+    s = r.sym
+    if not s["__kernel_start"] >> 21 <= va >> 21 <= (s["__kernel_end"] - 1) >> 21:
+        return "PD", None, None
+    if any(g <= va < g + PAGE for g in guard_pages(r)):
+        return "PT", None, None
+    for lo, hi, flags in ((s["__text_start"], s["__text_end"], {"P"}),
+                          (s["__rodata_start"], s["__rodata_end"], {"P", "NX"}),
+                          (s["__data_start"], s["__bss_end"], {"P", "W", "NX"}),
+                          (s["__ksyms_start"], s["__kernel_end"], {"P", "NX"}),
+                          (VGA, VGA + PAGE, {"P", "W", "NX"})):
+        if lo <= va < hi:
+            return "PT", va, flags
+    return "PT", None, None
+
+
+def check_walk(r, va, root, what):
+    """One walk block against expected_walk: indices, the chain of tables, flags, the end."""
+    found = walks(r).get(va)
+    if not r.require(found, "no 'walk %#018x' block for %s" % (va, what)):
+        return
+    steps, end = found
+    last, phys, leaf = expected_walk(r, va)
+    names = LEVELS[:LEVELS.index(last) + 1]
+    if not r.equal([s["name"] for s in steps], names, "levels walked for %s %#x" % (what, va)):
+        return
+    table = root
+    for depth, s in enumerate(steps):
+        label = "%s entry for %s %#x" % (s["name"], what, va)
+        r.equal(int(s["table"], 16), table, label + ": table address (from CR3 / the entry above)")
+        r.equal(int(s["idx"]), va >> (39 - 9 * depth) & 511, label + ": index")
+        entry = int(s["entry"], 16)
+        flags = set(s["flags"].split()) & {"P", "W", "U", "PS", "NX"}
+        if s["name"] == last and phys is None:
+            r.require(s["np"] and not entry & 1, label + ": should be not present")
+        elif s["name"] == last:
+            r.equal(sorted(flags), sorted(leaf), label + ": flags")
+            size = 2 << 20 if last == "PD" else PAGE
+            r.equal(entry & ADDR_MASK & ~(size - 1), phys & ~(size - 1), label + ": frame")
+        else:
+            r.equal(sorted(flags), ["P", "W"], label + ": flags of a table entry")
+        table = entry & ADDR_MASK
+    if not r.require(end, "walk of %s %#x has no '=>' line" % (what, va)):
+        return
+    if phys is None:
+        r.equal(end["stop"], last, "where the walk of %s %#x stops" % (what, va))
+    else:
+        r.equal(end["pa"] and int(end["pa"], 16), phys, "physical address of %s %#x" % (what, va))
+        r.equal(end["size"], SIZES[last], "page size of %s %#x" % (what, va))
+
+
+def walk_addresses(r):
+    s, sym = r.seed, r.sym
+
+    def span(i, lo, hi):
+        return lo + value_range(s, i, 0, hi - lo - 1)
+    guard = sym["kernel_stack"]  # the walk scenario runs on it; its guard page comes first
+    return [("the VGA buffer", span(10, VGA, VGA + PAGE)),
+            (".text", span(11, sym["__text_start"], sym["__text_end"])),
+            (".rodata", span(12, sym["__rodata_start"], sym["__rodata_end"])),
+            (".data/.bss", span(13, sym["__data_start"], sym["__bss_end"])),
+            ("the direct map", span(14, PHYS_MAP_BASE, PHYS_MAP_BASE + (64 << 20))),
+            ("an empty level-4 slot", value_range(s, 15, 1, 127) << 39 | value_range(s, 16, 0, (1 << 39) - 1)),
+            ("an empty PDPT slot", value_range(s, 17, 1, 511) << 30 | value_range(s, 18, 0, (1 << 30) - 1)),
+            ("an empty PD slot", value_range(s, 19, 64, 511) << 21 | value_range(s, 20, 0, (1 << 21) - 1)),
+            ("the stack's guard page", span(21, guard, guard + PAGE))]
+
+
+def check_walks(r):
+    root = r.sym["frame_pool"]
+    r.equal(r.hex("root"), root, "level-4 table (paging_init's, the first frame of frame_pool)")
+    for what, va in walk_addresses(r):
+        check_walk(r, va, root, what)
+
+
+lab.test("walk", 20, description="walks of seed-chosen addresses: tables, indices, flags, phys, stop level",
+         expect=[ROOT_LINE % ("", ""), r"^-- the guard page below this stack$", r"^scenario walk: done$"],
+         check=check_walks)
+
+
+# ---- demand paging ----
+
+
+def demand_plan(seed):
+    """[(address, value)] the demand_paging scenario writes."""
+    n = value_range(seed, 30, 4, 12)
+    stride = DEMAND_SIZE // PAGE // n
+    return [(DEMAND_BASE + (i * stride + value_range(seed, 31 + i, 0, stride - 1)) * PAGE
+             + value_range(seed, 50 + i, 1, PAGE // 8 - 1) * 8, derive(seed, 70 + i)) for i in range(n)]
+
+
+def check_demand(r):
+    plan = demand_plan(r.seed)
+    n = len(plan)
+    r.equal(r.int("n"), n, "pages to touch (seed-derived)")
+    r.equal([(int(m["v"], 16), int(m["a"], 16)) for m in r.all(
+        r"^writing (?P<v>0x[0-9a-f]{16}) at (?P<a>0x[0-9a-f]{16})$")],
+        [(v, a) for a, v in plan], "values and addresses written")
+    mapped = r.all(r"^demand paging: page (?P<page>0x[0-9a-f]{16}) -> frame (?P<frame>0x[0-9a-f]{16})$")
+    r.equal([int(m["page"], 16) for m in mapped], [a & ~(PAGE - 1) for a, _ in plan], "pages demand paging mapped")
+    frames = [int(m["frame"], 16) for m in mapped]
+    r.require(len(set(frames)) == len(frames) and all(f % PAGE == 0 and 0 < f < 128 << 20 for f in frames),
+              "frames must be distinct, page-aligned and in RAM: %s" % ", ".join("%#x" % f for f in frames))
+    r.equal([(int(m["back"], 16), int(m["a"], 16), int(m["zero"], 16)) for m in r.all(
+        r"^read (?P<back>0x[0-9a-f]{16}) at (?P<a>0x[0-9a-f]{16}), (?P<zero>0x[0-9a-f]{16}) at 0x[0-9a-f]{16}$")],
+        [(v, a, 0) for a, v in plan], "values read back (and a zero elsewhere in each fresh page)")
+    r.equal(r.int("faults"), n, "faults the handler resolved")
+    r.equal(r.saw_count(14), n, "page faults QEMU delivered (one per page)")
+    for a, _ in plan:
+        r.witness(14, cr2=a, error=0x2)
+
+
+lab.test("demand_paging", 15, description="touching seed-chosen demand pages: one fault each, values read back",
+         expect=[r"^demand region 0x[0-9a-f]{16}-0x[0-9a-f]{16}: touching (?P<n>\d+) pages$",
+                 r"^\d+ pages, (?P<faults>\d+) faults$", r"^demand paging ok$"],
+         check=check_demand)
