@@ -82,7 +82,7 @@ struct gdt_system_desc {
 	uint64_t high; /**< bits 0-31: base bits 32-63; the rest reserved, zero */
 };
 
-/** @brief The GDT. In .data, writable: `ltr` writes the busy bit into it. */
+/** @brief The GDT. Writable memory: `ltr` writes the busy bit into it. */
 extern uint64_t gdt_table[GDT_SLOTS];
 
 /** @brief The kernel's one TSS. Writable too; the CPU reads it on every IST switch. */

@@ -2,7 +2,7 @@
 #include "gdt.h"
 #include "x86.h"
 
-/* In .data (writable), like the TSS: the CPU writes to both. */
+/* Writable memory (.bss), like the TSS: the CPU writes to both. */
 uint64_t gdt_table[GDT_SLOTS];
 
 /* lgdt only tells the CPU where the table is: the segment registers keep
