@@ -82,7 +82,12 @@ int paging_map_page(uint64_t vaddr, uint64_t paddr, uint64_t flags)
 
 uint64_t *paging_pte(uint64_t vaddr)
 {
-	return entry_at(paging_root(), vaddr, 1, false);
+	return paging_entry(vaddr, 1);
+}
+
+uint64_t *paging_entry(uint64_t vaddr, int level)
+{
+	return entry_at(paging_root(), vaddr, level, false);
 }
 
 static void map_range(uint64_t root, uintptr_t start, uintptr_t end, uint64_t flags)

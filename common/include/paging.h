@@ -77,4 +77,11 @@ int paging_map_page(uint64_t vaddr, uint64_t paddr, uint64_t flags);
  */
 uint64_t *paging_pte(uint64_t vaddr);
 
+/**
+ * @brief The entry of any level on the way to @p vaddr (paging_pte is level 1).
+ * @param vaddr any virtual address. @param level 4 (PML4) down to 1 (PT).
+ * @return a pointer to the entry, or NULL if a table above it is missing or a huge page maps it.
+ */
+uint64_t *paging_entry(uint64_t vaddr, int level);
+
 #endif /* PAGING_H */

@@ -204,16 +204,17 @@ def expected_walk(r, va):
     return "PT", None, None
 
 
-def check_walk(r, va, root, what):
-    """One walk block against expected_walk: indices, the chain of tables, flags, the end."""
+def check_walk(r, va, root, what, expect=None):
+    """One walk block against expected_walk (or expect): indices, the chain of
+    tables, flags, the end. Returns the steps printed."""
     found = walks(r).get(va)
     if not r.require(found, "no 'walk %#018x' block for %s" % (va, what)):
-        return
+        return []
     steps, end = found
-    last, phys, leaf = expected_walk(r, va)
+    last, phys, leaf = expect or expected_walk(r, va)
     names = LEVELS[:LEVELS.index(last) + 1]
     if not r.equal([s["name"] for s in steps], names, "levels walked for %s %#x" % (what, va)):
-        return
+        return steps
     table = root
     for depth, s in enumerate(steps):
         label = "%s entry for %s %#x" % (s["name"], what, va)
@@ -231,12 +232,13 @@ def check_walk(r, va, root, what):
             r.equal(sorted(flags), ["P", "W"], label + ": flags of a table entry")
         table = entry & ADDR_MASK
     if not r.require(end, "walk of %s %#x has no '=>' line" % (what, va)):
-        return
+        return steps
     if phys is None:
         r.equal(end["stop"], last, "where the walk of %s %#x stops" % (what, va))
     else:
         r.equal(end["pa"] and int(end["pa"], 16), phys, "physical address of %s %#x" % (what, va))
         r.equal(end["size"], SIZES[last], "page size of %s %#x" % (what, va))
+    return steps
 
 
 def walk_addresses(r):
@@ -261,10 +263,20 @@ def check_walks(r):
     r.equal(r.hex("root"), root, "level-4 table (paging_init's, the first frame of frame_pool)")
     for what, va in walk_addresses(r):
         check_walk(r, va, root, what)
+    # The alias: VGA's frame through a page table only the direct map reaches.
+    va = value_range(r.seed, 22, 32, 63) << 21 | value_range(r.seed, 23, 0, 511) << 12 \
+        | value_range(r.seed, 24, 0, PAGE - 1)
+    steps = check_walk(r, va, root, "the VGA alias", ("PT", VGA + (va & (PAGE - 1)), {"P", "W", "NX"}))
+    pool = r.sym["frame_pool"]
+    r.require(pool <= r.hex("alias_pt") < pool + 128 * PAGE, "the alias's page table comes from frame_pool")
+    if len(steps) == 4:
+        r.equal(int(steps[3]["table"], 16), r.hex("alias_pt"), "page table of the VGA alias")
 
 
 lab.test("walk", 20, description="walks of seed-chosen addresses: tables, indices, flags, phys, stop level",
-         expect=[ROOT_LINE % ("", ""), r"^-- the guard page below this stack$", r"^scenario walk: done$"],
+         expect=[ROOT_LINE % ("", ""), r"^-- the guard page below this stack$",
+                 r"^-- an alias of the VGA buffer, through a table at phys (?P<alias_pt>0x[0-9a-f]{16})$",
+                 r"^scenario walk: done$"],
          check=check_walks)
 
 

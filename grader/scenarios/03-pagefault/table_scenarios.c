@@ -90,6 +90,33 @@ static void walk_in(const char *what, uint64_t start, uint64_t end, uint64_t ind
 	pt_walk(start + seed_range(index, 0, end - start - 1));
 }
 
+/* Maps a second view of the VGA page through a page table whose frame has no
+ * identity mapping, walks it, and takes the mapping down again. A walk that
+ * reads tables by physical address as if it were virtual faults here. */
+static void walk_alias(void)
+{
+	uint64_t va = seed_range(22, 32, 63) << 21 | seed_range(23, 0, 511) << 12 | seed_range(24, 0, PAGE_SIZE - 1);
+	uint64_t pt = frame_alloc();
+	uint64_t *pde = pt ? paging_entry(va, 2) : NULL;
+	uint64_t *identity = pt ? paging_pte(pt) : NULL;
+	if (!pde || *pde || !identity) {
+		kprintf("walk: could not build the alias\n");
+		return;
+	}
+	uint64_t *entries = phys_to_virt(pt);
+	entries[pt_index(va, PT_LEVEL_PT)] = VGA_TEXT_BUFFER | PTE_P | PTE_W | PTE_NX;
+	uint64_t saved = *identity;
+	*identity = 0; /* from now on only the direct map reaches the table */
+	invlpg(pt);
+	*pde = pt | PTE_P | PTE_W;
+	kprintf("-- an alias of the VGA buffer, through a table at phys 0x%016lx\n", (unsigned long)pt);
+	pt_walk(va);
+	*pde = 0;
+	invlpg(va);
+	*identity = saved;
+	invlpg(pt);
+}
+
 SCENARIO(walk, "walk seed-chosen addresses: mapped (4 KiB, 2 MiB) and unmapped at each level")
 {
 	const struct stack_region *stack = stack_find(read_rsp());
@@ -107,6 +134,7 @@ SCENARIO(walk, "walk seed-chosen addresses: mapped (4 KiB, 2 MiB) and unmapped a
 	pt_walk(seed_range(19, 64, 511) << 21 | seed_range(20, 0, (1ULL << 21) - 1));
 	if (stack)
 		walk_in("the guard page below this stack", stack->guard, stack->bottom, 21);
+	walk_alias();
 }
 
 SCENARIO(demand_paging, "touch seed-chosen pages of the demand region: one fault each")
