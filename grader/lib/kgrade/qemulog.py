@@ -27,6 +27,15 @@ def mnemonic(vector):
     return MNEMONICS.get(vector, "vector %d" % vector)
 
 
+def idt_gate(error, delivering=None):
+    """The IDT gate an error code with the IDT bit names. The SDM encodes
+    it as gate * 8 + 2, but QEMU's long-mode delivery reports gate * 16 + 2;
+    when the vector being delivered is known and fits either, it is the gate."""
+    if delivering is not None and error & ~1 in (delivering * 8 + 2, delivering * 16 + 2):
+        return delivering
+    return error >> 3
+
+
 class Interrupt:
     """One delivery QEMU logged ("v=0e e=0002 ... IP=... CR2=...")."""
 
@@ -128,7 +137,11 @@ class QemuLog:
                 if not parts and nxt is not None:
                     text += self._at(nxt, symbolize)
                 if nxt is not None:
-                    text += self._details(rec[2], nxt, prev=self._prev_delivery(j), describe=describe)
+                    prev = self._prev_delivery(j)
+                    # The vector whose delivery failed: the one pending, or
+                    # the software interrupt just logged.
+                    failed = rec[1] if rec[1] >= 0 else (prev.vector if prev and prev.software else None)
+                    text += self._details(rec[2], nxt, prev=prev, describe=describe, delivering=failed)
                 parts.append(text)
             elif rec[0] == "deliver" and rec[1].vector == 8:
                 parts.append("#DF")
@@ -147,7 +160,7 @@ class QemuLog:
         return " at RIP %#x%s" % (i.rip, " <%s>" % sym if sym else "")
 
     @staticmethod
-    def _details(vector, i, prev=None, describe=None):
+    def _details(vector, i, prev=None, describe=None, delivering=None):
         """Error code and CR2, and what they point at when it is telling."""
         notes = []
         idt = i.idt or (prev.idt if prev else None)
@@ -162,6 +175,6 @@ class QemuLog:
         if vector in (8, 10, 11, 12, 13, 14, 17, 21):
             note = "error %#x" % i.error
             if vector in (11, 13) and i.error & 2:
-                note += ": IDT gate %d" % (i.error >> 3)
+                note += ": IDT gate %d" % idt_gate(i.error, delivering)
             notes.append(note)
         return " (" + "; ".join(notes) + ")" if notes else ""
