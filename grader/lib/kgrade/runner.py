@@ -92,6 +92,7 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
     tests_filter, if given, keeps only tests whose name it contains.
     """
     log_dir = log_dir or new_log_dir(root)
+    os.makedirs(log_dir, exist_ok=True)
     rng = random.SystemRandom()
     plan = []  # (lab, [(test, future or result)])
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

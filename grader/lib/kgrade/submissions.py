@@ -46,15 +46,17 @@ def pristine_tree(submission, dest, root=labs.ROOT):
 def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base):
     with tempfile.TemporaryDirectory(prefix="kgrade-sub-") as tmp:
         tree = os.path.join(tmp, "labs")
-        taken = pristine_tree(path, tree)
-        results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot,
-                               timeout_scale=timeout_scale,
-                               log_dir=os.path.join(log_dir, student))
-        # Build folders are per tree path: drop this temporary one.
-        shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree)), ignore_errors=True)
-        if base:
-            shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree) + "+base-" +
-                                       labs.tree_key(base)), ignore_errors=True)
+        try:
+            taken = pristine_tree(path, tree)
+            results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot,
+                                   timeout_scale=timeout_scale,
+                                   log_dir=os.path.join(log_dir, student))
+        finally:
+            # Build folders are per tree path: drop this temporary one.
+            shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree)), ignore_errors=True)
+            if base:
+                shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree) + "+base-" +
+                                           labs.tree_key(base)), ignore_errors=True)
     return results, taken
 
 
