@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 
 from . import check, labs
@@ -9,6 +10,17 @@ from . import check, labs
 
 def _points(x):
     return ("%g" % x)
+
+
+# Characters a kernel may print that neither a terminal nor XML 1.0 should
+# get raw: C0 controls but tab and newline, DEL, C1 controls, surrogates
+# and the two non-characters XML forbids.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text):
+    """text with every unprintable character replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def reproduce_hint(r):
@@ -26,7 +38,7 @@ def text_lines(results, verbose=False):
             r.lab, r.name, r.status, "%s/%s" % (_points(r.score), _points(r.max_score)),
             r.duration))
         if not r.passed:
-            detail = r.message + ("\n" + reproduce_hint(r) if r.seed is not None else "")
+            detail = printable(r.message) + ("\n" + reproduce_hint(r) if r.seed is not None else "")
             out.extend("       " + l for l in detail.splitlines())
     return out
 
@@ -106,7 +118,7 @@ def to_junit(results):
                 tag = "error" if r.status == check.BUILD_ERROR else "failure"
                 el = ET.SubElement(case, tag, {"message": "%s (%s/%s points)" % (
                     r.status, _points(r.score), _points(r.max_score)), "type": r.status})
-                el.text = r.message
+                el.text = printable(r.message)
     return ET.tostring(root, encoding="unicode")
 
 
