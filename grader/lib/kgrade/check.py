@@ -107,13 +107,14 @@ class Run:
 
 
 class Outcome:
-    def __init__(self, status, score, message, seed=None, duration=0.0, log_paths=()):
+    def __init__(self, status, score, message, seed=None, duration=0.0, log_paths=(), values=None):
         self.status = status
         self.score = score
         self.message = message
         self.seed = seed
         self.duration = duration
         self.log_paths = log_paths
+        self.values = values or {}  # the named groups the expectations captured
 
 
 def tail(text, lines=8):
@@ -143,7 +144,7 @@ def evaluate(test, result, seed, symbols, log_path, chain=None):
     run = Run(test, seed, symbols, text, log, result)
 
     def fail(status, message):
-        return Outcome(status, 0, message, seed, result.duration)
+        return Outcome(status, 0, message, seed, result.duration, values=run.v)
 
     if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
         return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped\n  last output:\n%s"
@@ -183,7 +184,7 @@ def evaluate(test, result, seed, symbols, log_path, chain=None):
             run.problems.append("could not read a value: %s" % e)
     if run.problems:
         return fail(FAIL, "\n".join(run.problems))
-    return Outcome(OK, test.points, "", seed, result.duration)
+    return Outcome(OK, test.points, "", seed, result.duration, values=run.v)
 
 
 def line_at(text, pos):

@@ -30,8 +30,16 @@ def reproduce_hint(r):
     return hint
 
 
+def values_line(r):
+    """'seed=N  name=value ...': what a passing test saw, for --verbose."""
+    parts = ["seed=%s" % r.seed] if r.seed is not None else []
+    parts += ["%s=%s" % (k, v) for k, v in sorted(r.values.items())]
+    return printable("  ".join(parts))
+
+
 def text_lines(results, verbose=False):
-    """One line per test; failures add their explanation, indented."""
+    """One line per test; failures add their explanation, indented; with
+    verbose, passing tests add their seed and the values they captured."""
     out = []
     for r in results:
         out.append("lab %d  %-24s %-13s %6s  %5.2fs" % (
@@ -40,6 +48,8 @@ def text_lines(results, verbose=False):
         if not r.passed:
             detail = printable(r.message) + ("\n" + reproduce_hint(r) if r.seed is not None else "")
             out.extend("       " + l for l in detail.splitlines())
+        elif verbose and values_line(r):
+            out.append("       " + values_line(r))
     return out
 
 

@@ -24,6 +24,7 @@ class TestResult:
         self.message = outcome.message
         self.seed = outcome.seed
         self.duration = outcome.duration
+        self.values = outcome.values  # captured values, for --verbose
         self.log_base = log_base  # path prefix of .serial / .qemu.log, kept on failure
 
     @property
