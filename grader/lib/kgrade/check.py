@@ -35,6 +35,14 @@ def kernel_text(raw):
     return text[i:] if i >= 0 else text
 
 
+def loader_errors(text):
+    """GRUB's "error: ..." lines, when the kernel never printed its banner
+    (GRUB then waits at its prompt until the timeout)."""
+    if BANNER in text:
+        return []
+    return [l.strip() for l in text.splitlines() if l.strip().startswith("error: ")]
+
+
 class CheckFailed(Exception):
     pass
 
@@ -146,6 +154,9 @@ def evaluate(test, result, seed, symbols, log_path, chain=None):
     def fail(status, message):
         return Outcome(status, 0, message, seed, result.duration, values=run.v)
 
+    if result.status == qemu.TIMEOUT and loader_errors(text):
+        return fail(QEMU_ERROR, "the boot loader did not start the kernel:\n%s"
+                    % indent("\n".join(loader_errors(text))))
     if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
         return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped\n  last output:\n%s"
                     % (result.duration, indent(tail(text) or "(nothing)")))
