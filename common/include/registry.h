@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 #ifndef LAB_ID
-#define LAB_ID 0
+#define LAB_ID 0 /**< the lab this file belongs to: -DLAB_ID=N from the build, 0 for the core */
 #endif
 
 #define REGISTRY_STR_(x) #x
