@@ -40,9 +40,9 @@ uint64_t demand_page_in(uint64_t cr2, uint64_t error)
 	return 0;
 }
 
-/* The page demand paging mapped last: if the very same page faults again,
- * the mapping did not take (wrong page, wrong flags) and resuming would
- * only fault forever. */
+/* The page demand paging mapped last: if that very page is reported not
+ * present again, the mapping did not take (wrong page mapped, or none) and
+ * resuming would only fault forever. */
 static uint64_t last_demand_page = 1; /* no page address is odd */
 
 static void exc_page_fault(struct trap_frame *tf)
@@ -51,7 +51,7 @@ static void exc_page_fault(struct trap_frame *tf)
 	//          any later page fault, even inside this handler, overwrites it.
 	uint64_t cr2 = 0;
 	uint64_t page = cr2 & ~(uint64_t)(PAGE_SIZE - 1);
-	if (page == last_demand_page) {
+	if (page == last_demand_page && !(tf->error_code & X86_PF_PROT)) {
 		kprintf("demand paging: 0x%016lx faulted again right after being mapped\n",
 			(unsigned long)cr2);
 	} else {

@@ -64,9 +64,9 @@ uint64_t demand_page_in(uint64_t cr2, uint64_t error)
 	// END SOLUTION
 }
 
-/* The page demand paging mapped last: if the very same page faults again,
- * the mapping did not take (wrong page, wrong flags) and resuming would
- * only fault forever. */
+/* The page demand paging mapped last: if that very page is reported not
+ * present again, the mapping did not take (wrong page mapped, or none) and
+ * resuming would only fault forever. */
 static uint64_t last_demand_page = 1; /* no page address is odd */
 
 static void exc_page_fault(struct trap_frame *tf)
@@ -78,7 +78,7 @@ static void exc_page_fault(struct trap_frame *tf)
 	uint64_t cr2 = read_cr2();
 	// END SOLUTION
 	uint64_t page = cr2 & ~(uint64_t)(PAGE_SIZE - 1);
-	if (page == last_demand_page) {
+	if (page == last_demand_page && !(tf->error_code & X86_PF_PROT)) {
 		kprintf("demand paging: 0x%016lx faulted again right after being mapped\n",
 			(unsigned long)cr2);
 	} else {

@@ -111,8 +111,8 @@ SCENARIO(reserved_bit, "read a scratch page whose PTE has bit 51 set: MALFORMED_
 	uint64_t *pte = paging_pte(page);
 	*pte |= 1ULL << 51;
 	invlpg(page); /* the entry changed: no old translation may survive */
-	kprintf("MAXPHYADDR is %u bits: entry bits %u-51 are reserved\n", max_phys_bits(),
-		max_phys_bits());
+	unsigned maxphy = max_phys_bits();
+	kprintf("MAXPHYADDR is %u bits: entry bits %u-51 are reserved\n", maxphy, maxphy);
 	kprintf("PTE of 0x%016lx = 0x%016lx (bit 51 set); reading 0x%016lx\n", (unsigned long)page,
 		(unsigned long)*pte, (unsigned long)addr);
 	uint8_t v;
