@@ -17,13 +17,15 @@ _here = os.path.dirname(os.path.abspath(__file__))
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
+import kgdb.paging  # noqa: E402
+import kgdb.stubcode  # noqa: E402
 import kgdb.decode  # noqa: E402
 import kgdb.target  # noqa: E402
 import kgdb.frames  # noqa: E402
 import kgdb.commands  # noqa: E402
 
 # `source` again after editing the helpers picks up the new code.
-for _module in (kgdb.decode, kgdb.target, kgdb.frames, kgdb.commands):
+for _module in (kgdb.paging, kgdb.stubcode, kgdb.decode, kgdb.target, kgdb.frames, kgdb.commands):
     importlib.reload(_module)
 
 kgdb.frames.register()

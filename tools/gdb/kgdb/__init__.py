@@ -1,6 +1,8 @@
 """kgdb - the lab kernel's GDB helpers (loaded by tools/gdb/kernel.py).
 
-decode    pure decoders (gates, descriptors, TSS, page walk, error codes)
+paging    page-table constants (from paging.h) and the 4-level walk; pure
+stubcode  the stack effect of the trap stubs' instructions; pure
+decode    gates, descriptors, TSS, RFLAGS, error codes; pure
 target    reading the stopped machine, the headers and the ELF
 frames    trap frames: locating them, the unwinder, the `bt` frame filter
 commands  k-frame, k-idt, k-gdt, k-tss, k-walk

@@ -7,7 +7,7 @@ import struct
 
 import gdb
 
-from . import decode, frames, target
+from . import decode, frames, paging, target
 from .target import HelperError, addr_text
 
 
@@ -101,6 +101,9 @@ def _print_iret(rip, cs, rflags, rsp, ss):
 def _gates():
     """(IDTR, [Gate]) for every gate inside IDTR's limit."""
     regs = target.SystemRegisters.read()
+    if regs.idt_base == 0:
+        raise HelperError("IDTR: base 0x0 limit 0x%x, the CPU's reset value: no IDT loaded yet "
+                          "(lab 01's idt_load runs from the lab init functions kmain calls)" % regs.idt_limit)
     count = min(256, (regs.idt_limit + 1) // 16)
     raw = target.read(regs.idt_base, 16 * count) if count else b""
     return regs, [decode.Gate(raw[16 * v:16 * v + 16]) for v in range(count)]
@@ -196,9 +199,6 @@ of the other present gates. IDTR comes from QEMU (monitor info registers)."""
         vectors, default = _vector_range(arg, 256)
         _out("IDTR: base %s limit 0x%04x (%d gates)" % (
             addr_text(regs.idt_base), regs.idt_limit, (regs.idt_limit + 1) // 16))
-        if not gates:
-            _out("the IDT is empty: no lidt yet (lab 01's idt_load)")
-            return
         codes = target.code_selectors(regs.gdt_base, regs.gdt_limit)
         _out("vec  name  offset                                        sel   type            dpl ist P")
         for v in vectors:
@@ -306,10 +306,10 @@ kernel's direct map (PHYS_MAP_BASE), or with QEMU's xp before it exists."""
         f = target.facts()
         cr3 = target.live_reg("cr3")
         idx = ", ".join("%s %d" % (lvl, vaddr >> (39 - 9 * i) & 0x1FF)
-                        for i, lvl in enumerate(decode.LEVELS))
+                        for i, lvl in enumerate(paging.LEVELS))
         _out("0x%016x: %s, offset 0x%03x" % (vaddr, idx, vaddr & 0xFFF))
         _out("CR3: 0x%016x -> PML4 at physical 0x%x" % (cr3, cr3 & f["PTE_ADDR_MASK"]))
-        w = decode.walk(vaddr, cr3, target.phys_u64, f["PTE_ADDR_MASK"])
+        w = paging.walk(vaddr, cr3, target.phys_u64, f["PTE_ADDR_MASK"])
         for s in w.steps:
             flags = " ".join(decode.flag_names(s.value, f["pte_bits"]))
             _out("%-4s[%3d] @0x%09x = 0x%016x [%s]" % (s.level, s.index, s.entry_addr, s.value, flags))

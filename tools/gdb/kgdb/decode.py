@@ -1,50 +1,15 @@
 """Pure decoders for x86-64 system structures: IDT gates, GDT descriptors,
-the 64-bit TSS, page-table entries, error codes, and the stack effect of a
-trap stub's instructions.
+the 64-bit TSS, RFLAGS and exception error codes.
 
 Nothing here imports gdb: every function takes numbers (or bytes, or a
 read function) and returns numbers and words, so tests/debug/test_decode.py
 checks them on the host without QEMU. The layouts are the CPU's (Intel SDM
-vol. 3, chapters 3, 4, 6, 8), not the kernel's, so they are written here.
+vol. 3, chapters 3, 6 and 8), not the kernel's, so they are written here.
 """
 
-import re
 import struct
 
-# --- facts from the kernel's own headers -------------------------------------
-
-_DEFINE = re.compile(r"^#define[ \t]+(\w+)[ \t]+\(?[ \t]*(.+?)[ \t]*\)?[ \t]*(?:/\*.*)?$", re.M)
-
-
-def header_constants(text):
-    """NAME -> value of every `#define NAME <integer expression>` in a C header.
-
-    Only what Python can evaluate safely is kept: integers with U/L suffixes,
-    shifts, or, parentheses and names defined earlier in the same file.
-    """
-    values = {}
-    for name, expr in _DEFINE.findall(text):
-        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", expr)
-        if not re.fullmatch(r"[\w\s()<>|+*-]+", expr):
-            continue
-        names = set(re.findall(r"\b[A-Za-z_]\w*", expr))
-        if any(n not in values for n in names):
-            continue
-        try:
-            values[name] = int(eval(expr, {"__builtins__": {}}, dict(values)))  # noqa: S307
-        except (SyntaxError, TypeError, NameError, ValueError):
-            continue
-    return values
-
-
-def pte_flag_bits(constants):
-    """[(bit, name)] of the PTE_* single-bit flags, lowest bit first."""
-    out = []
-    for name, value in constants.items():
-        if name.startswith("PTE_") and value and value & (value - 1) == 0:
-            out.append((value.bit_length() - 1, name[4:]))
-    return sorted(out)
-
+from .paging import canonical
 
 # --- small helpers -----------------------------------------------------------
 
@@ -61,12 +26,6 @@ RFLAGS_BITS = [(0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"), (8, "TF"),
 def rflags_text(value):
     """'[ IF ZF ] IOPL=0' style summary of RFLAGS."""
     return "[%s] IOPL=%d" % (" ".join(flag_names(value, RFLAGS_BITS)), value >> 12 & 3)
-
-
-def canonical(vaddr):
-    """True if bits 63..47 of a 48-bit virtual address are all equal."""
-    top = vaddr >> 47
-    return top == 0 or top == (1 << 17) - 1
 
 
 # --- error codes ---------------------------------------------------------------
@@ -228,139 +187,3 @@ class Tss:
         self.rsp = list(struct.unpack_from("<3Q", raw, 4))
         self.ist = list(struct.unpack_from("<7Q", raw, 36))  # ist[0] is IST1
         self.iomap_base = struct.unpack_from("<H", raw, 102)[0]
-
-
-# --- the 4-level page walk ----------------------------------------------------------
-
-LEVELS = ("PML4", "PDPT", "PD", "PT")
-
-
-class WalkStep:
-    """One entry the walk read: level name, index, entry address and value."""
-
-    def __init__(self, level, index, entry_addr, value):
-        self.level, self.index, self.entry_addr, self.value = level, index, entry_addr, value
-
-
-class Walk:
-    """The result of walking one virtual address.
-
-    steps: the entries read, in order. phys: the physical address or None.
-    page_size: 4096, 2 MiB or 1 GiB when mapped. stop: why the walk ended
-    early (text) or None. writable/user/nx: the effective permissions.
-    """
-
-    def __init__(self, vaddr):
-        self.vaddr = vaddr
-        self.steps = []
-        self.phys = None
-        self.page_size = None
-        self.stop = None
-        self.writable = self.user = True
-        self.nx = False
-
-
-def walk(vaddr, cr3, read_phys, addr_mask=0x000FFFFFFFFFF000):
-    """Walks vaddr through the 4-level tables at cr3; read_phys(paddr) -> u64.
-
-    Stops at the first entry without P, and at PS in a PDPT (1 GiB page) or
-    PD entry (2 MiB page).
-    """
-    w = Walk(vaddr)
-    if not canonical(vaddr):
-        w.stop = "not canonical: bits 63..47 must all equal bit 47 (a #GP, not a #PF)"
-        return w
-    table = cr3 & addr_mask
-    for depth, level in enumerate(LEVELS):
-        shift = 39 - 9 * depth
-        index = vaddr >> shift & 0x1FF
-        entry_addr = table + 8 * index
-        value = read_phys(entry_addr)
-        w.steps.append(WalkStep(level, index, entry_addr, value))
-        if not value & 1:
-            w.stop = "%s[%d] is not present: not mapped" % (level, index)
-            return w
-        w.writable &= bool(value & 2)
-        w.user &= bool(value & 4)
-        w.nx |= bool(value >> 63)
-        if depth in (1, 2) and value & 0x80:
-            w.page_size = 1 << shift
-            frame = value & addr_mask & ~(w.page_size - 1)
-            w.phys = frame | (vaddr & (w.page_size - 1))
-            return w
-        table = value & addr_mask
-    w.page_size = 4096
-    w.phys = table | (vaddr & 0xFFF)
-    return w
-
-
-# --- the stack effect of trap stub code -------------------------------------------------
-
-def parse_insn(asm):
-    """(mnemonic, [operands]) with Intel order (destination first) for AT&T
-    or Intel text from GDB's disassembler; registers without '%'."""
-    asm = asm.split("#")[0].strip()
-    parts = asm.split(None, 1)
-    if not parts:
-        return "", []
-    mnemonic = parts[0]
-    ops, depth, cur = [], 0, ""
-    for ch in parts[1] if len(parts) > 1 else "":
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            ops.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        ops.append(cur.strip())
-    if any("%" in o for o in ops):
-        ops = [o.replace("%", "").replace("$", "") for o in reversed(ops)]
-    return mnemonic, ops
-
-
-def _imm(text):
-    try:
-        return int(text, 0)
-    except ValueError:
-        return None
-
-
-def track_stack(insns, pc, rsp_offset):
-    """Follows RSP and RBP through straight-line code up to pc.
-
-    insns: [(address, asm text)] from the start of the code; rsp_offset:
-    RSP minus the trap frame's address at the first instruction. Returns
-    (rsp_offset, rbp_offset) before the instruction at pc, each None once
-    unknown (after `and rsp, -16`, say). From those, the frame's address is
-    RSP - rsp_offset (or RBP - rbp_offset), whatever the stub pushed so far.
-    """
-    d, e = rsp_offset, None
-    for address, asm in insns:
-        if address >= pc:
-            break
-        op, ops = parse_insn(asm)
-        dest = ops[0] if ops else ""
-        src = ops[1] if len(ops) > 1 else ""
-        if op.startswith("push"):
-            d = None if d is None else d - 8
-        elif op.startswith("pop"):
-            d = None if d is None else d + 8
-            if dest == "rbp":
-                e = None
-        elif op.startswith("call") or op.startswith("cmp") or op.startswith("test"):
-            continue
-        elif op.startswith("mov") and dest == "rbp" and src == "rsp":
-            e = d
-        elif op.startswith("mov") and dest == "rsp" and src == "rbp":
-            d = e
-        elif op.startswith(("add", "sub")) and dest == "rsp" and _imm(src) is not None and d is not None:
-            d += _imm(src) if op.startswith("add") else -_imm(src)
-        elif dest == "rsp":
-            d = None
-        elif dest == "rbp":
-            e = None
-    return d, e

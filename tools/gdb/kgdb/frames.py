@@ -21,7 +21,7 @@ import gdb
 from gdb.FrameDecorator import FrameDecorator
 from gdb.unwinder import Unwinder, register_unwinder
 
-from . import decode, target
+from . import decode, stubcode, target
 
 MASK64 = (1 << 64) - 1
 TRAP_COMMON = "trap_common"
@@ -50,7 +50,7 @@ class TrapCode:
                 i = bisect.bisect_right(starts, start)
                 size = (starts[i] if i < len(starts) else start + 1) - start
             ranges.append((start, start + size, int(m.group(1)) if m else None))
-        ranges.sort()
+        ranges.sort(key=lambda r: r[:2])
         self.ranges = ranges
         self._starts = [r[0] for r in ranges]
         self._insns = {}
@@ -150,7 +150,7 @@ def locate(pc, read_reg, arch):
         first = lay.offset["error_code"]   # the CPU pushed an error code
     else:
         first = lay.offset["rip"]
-    d, e = decode.track_stack(trap_code().insns(arch, start, end), pc, first)
+    d, e = stubcode.track_stack(trap_code().insns(arch, start, end), pc, first)
     if d is not None:
         addr = read_reg("rsp") - d
     elif e is not None:
@@ -178,6 +178,7 @@ class TrapUnwinder(Unwinder):
 
     def __init__(self):
         super().__init__("kernel trap frames")
+        self.warned = False
 
     def __call__(self, pending):
         try:
@@ -196,6 +197,12 @@ class TrapUnwinder(Unwinder):
                 info.add_saved_register(reg, pending.read_register(reg))
             return info
         except (gdb.error, gdb.MemoryError, target.HelperError, KeyError):
+            return None
+        except Exception as e:  # noqa: BLE001 - a bug here must not break every bt
+            if not self.warned:
+                self.warned = True
+                gdb.write("kernel unwinder failed (%s: %s); bt may stop at the trap stubs\n"
+                          % (type(e).__name__, e), gdb.STDERR)
             return None
 
 

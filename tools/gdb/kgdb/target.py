@@ -16,7 +16,7 @@ import sys
 
 import gdb
 
-from . import decode
+from . import decode, paging
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
@@ -114,11 +114,11 @@ def facts():
     if _facts is None:
         path = os.path.join(ROOT, "common", "include", "paging.h")
         with open(path) as f:
-            values = decode.header_constants(f.read())
+            values = paging.header_constants(f.read())
         for name in ("PHYS_MAP_BASE", "PHYS_MAP_SIZE", "PTE_ADDR_MASK"):
             if name not in values:
                 raise HelperError("%s is not defined in %s" % (name, path))
-        values["pte_bits"] = decode.pte_flag_bits(values)
+        values["pte_bits"] = paging.pte_flag_bits(values)
         _facts = values
     return _facts
 
