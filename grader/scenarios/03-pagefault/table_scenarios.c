@@ -104,7 +104,7 @@ static void walk_alias(void)
 		return;
 	}
 	uint64_t *entries = phys_to_virt(pt);
-	entries[pt_index(va, PT_LEVEL_PT)] = VGA_TEXT_BUFFER | PTE_P | PTE_W | PTE_NX;
+	entries[(va >> 12) & 511] = VGA_TEXT_BUFFER | PTE_P | PTE_W | PTE_NX;
 	uint64_t saved = *identity;
 	*identity = 0; /* from now on only the direct map reaches the table */
 	invlpg(pt);
