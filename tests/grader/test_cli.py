@@ -53,7 +53,7 @@ class UsageErrors(unittest.TestCase):
 class ExitStatus(unittest.TestCase):
     def test_all_pass_is_0(self):
         r = grade("1", "--tree", "solutions", "--test", "idt_loaded", "--test", "breakpoint",
-                  "--timeout-scale", "1")
+                  "--timeout-scale", "3")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertRegex(r.stdout, r"(?m)^lab 1  idt_loaded\s+OK\s+10/10")
         self.assertRegex(r.stdout, r"(?m)^Score: 30/30 \(lab 1: 30/30\)")
@@ -61,7 +61,7 @@ class ExitStatus(unittest.TestCase):
     def test_a_failure_is_1_and_reports_parse(self):
         with tempfile.TemporaryDirectory() as d:
             files = {k: os.path.join(d, k) for k in ("r.json", "gs.json", "j.xml")}
-            r = grade("1", "--tree", "labs", "--test", "idt_loaded", "--timeout-scale", "1",
+            r = grade("1", "--tree", "labs", "--test", "idt_loaded", "--timeout-scale", "3",
                       "--json", files["r.json"], "--gradescope", files["gs.json"], "--junit", files["j.xml"])
             self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
             self.assertRegex(r.stdout, r"(?m)^lab 1  idt_loaded\s+FAIL\s+0/10")
@@ -73,7 +73,7 @@ class ExitStatus(unittest.TestCase):
             self.assertEqual(len(ET.parse(files["j.xml"]).getroot().findall(".//failure")), 1)
 
     def test_verbose_shows_seed_and_values(self):
-        r = grade("1", "--tree", "solutions", "--test", "idt_loaded", "--timeout-scale", "1",
+        r = grade("1", "--tree", "solutions", "--test", "idt_loaded", "--timeout-scale", "3",
                   "--seed", "77", "--verbose")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         lines = r.stdout.splitlines()

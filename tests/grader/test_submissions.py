@@ -43,7 +43,7 @@ class Submissions(unittest.TestCase):
         cls.top = os.path.join(cls.tmp, "subs")
         make_submissions(cls.top)
         cls.csv = os.path.join(cls.tmp, "grades.csv")
-        cls.proc = run_grade("1", "--submissions", cls.top, "--csv", cls.csv, "--timeout-scale", "1",
+        cls.proc = run_grade("1", "--submissions", cls.top, "--csv", cls.csv, "--timeout-scale", "3",
                              "-j", "2")
 
     @classmethod

@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(labs.ROOT, "build", "tests", "hostile")
 TIMEOUT = 3.0            # seconds per run
 MARGIN = 2.0             # a verdict must come within TIMEOUT + MARGIN
-SERIAL_CAP = 256 << 10   # bytes; the flood writes 100 MB
+SERIAL_CAP = 64 << 10    # bytes; the flood writes 100 MB
 MB2_MAGIC = struct.pack("<I", 0xE85250D6)
 
 # run name: (source, scenario, boot path, expected status)
