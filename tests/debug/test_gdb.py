@@ -195,10 +195,17 @@ class Lab03(GdbCase):
 class Lab04(GdbCase):
     def test_stack_overflow_on_ist(self):
         s = self.session(4, "stack_overflow", 1,
-                         ["break exc_double_fault", "continue", "bt 4", "k-frame", "k-tss", "k-idt 8", "k-gdt"])
-        self.assert_frames(s["bt 4"], ["exc_double_fault", "trap_dispatch", "<trap", "overflow_recurse"])
-        self.assertIn("<trap #DF err=0x0>", s["bt 4"])
-        self.assertIn("<double_fault_stack+", s["bt 4"])  # the handler runs on the IST stack
+                         ["break exc_double_fault", "continue", "bt", "k-bt", "k-frame", "k-tss", "k-idt 8", "k-gdt"])
+        self.assert_frames(s["bt"], ["exc_double_fault", "trap_dispatch", "<trap", "overflow_recurse"])
+        self.assertIn("<trap #DF err=0x0>", s["bt"])
+        self.assertIn("<double_fault_stack+", s["bt"])  # the handler runs on the IST stack
+        # GDB will not unwind from the IST stack down to the kernel stack; k-bt does.
+        self.assertIn("(bt ends here: the handler ran on another stack", s["bt"])
+        rip = re.search(r"RIP: 0008:(0x[0-9a-f]{16})", s["k-frame"]).group(1)
+        self.assertRegex(s["k-bt"], r"^#0 +%s in overflow_recurse \(\)" % rip)
+        self.assertRegex(s["k-bt"], r"#1 +0x[0-9a-f]+ in overflow_recurse \(\).*\n +\.\.\. the same \d+ more times "
+                                    r"\(a recursion\)\n#\d+ +0x[0-9a-f]+ in scenario_stack_overflow \(\)")
+        self.assertRegex(s["k-bt"], r"in scenario_run \(\).*\n.*in kmain \(\)")
         self.assertIn("vector 8: #DF DOUBLE FAULT", s["k-frame"])
         self.assertIn("(the guard page of kernel_stack: a stack overflow)", s["k-frame"])
         top = s.syms.end("double_fault_stack")

@@ -23,11 +23,13 @@ import kgdb.decode  # noqa: E402
 import kgdb.target  # noqa: E402
 import kgdb.frames  # noqa: E402
 import kgdb.commands  # noqa: E402
+import kgdb.framecmds  # noqa: E402
 
 # `source` again after editing the helpers picks up the new code.
-for _module in (kgdb.paging, kgdb.stubcode, kgdb.decode, kgdb.target, kgdb.frames, kgdb.commands):
+for _module in (kgdb.paging, kgdb.stubcode, kgdb.decode, kgdb.target, kgdb.frames, kgdb.commands, kgdb.framecmds):
     importlib.reload(_module)
 
 kgdb.frames.register()
 kgdb.commands.register()
-gdb.write("kernel helpers loaded: k-frame k-idt k-gdt k-tss k-walk (help user-defined)\n")
+kgdb.framecmds.register()
+gdb.write("kernel helpers loaded: k-frame k-bt k-idt k-gdt k-tss k-walk $k_tf() (help user-defined)\n")

@@ -5,5 +5,6 @@ stubcode  the stack effect of the trap stubs' instructions; pure
 decode    gates, descriptors, TSS, RFLAGS, error codes; pure
 target    reading the stopped machine, the headers and the ELF
 frames    trap frames: locating them, the unwinder, the `bt` frame filter
-commands  k-frame, k-idt, k-gdt, k-tss, k-walk
+commands  k-idt, k-gdt, k-tss, k-walk: the CPU's tables
+framecmds k-frame, k-bt, $k_tf(): the trap frame and the interrupted code
 """

@@ -257,13 +257,18 @@ class InterruptedDecorator(FrameDecorator):
         return super().function()
 
     def frame_args(self):
-        if self._function is not None and self._function != self.inferior_frame().function():
+        gdb_function = self.inferior_frame().function()
+        if self._function is not None and (gdb_function is None or _start(gdb_function) != _start(self._function)):
             return None  # GDB's arguments would be those of the function before
         return super().frame_args()
 
     def line(self):
         sal = gdb.find_pc_line(self._pc)
         return sal.line if sal.symtab is not None else super().line()
+
+
+def _start(function_symbol):
+    return int(function_symbol.value().address)
 
 
 def is_interrupt_handler(frame):
@@ -289,9 +294,11 @@ class TrapFrameFilter:
         self.enabled = True
 
     def filter(self, frames):
-        after_trap = False
+        after_trap = interrupted = False
+        frame = None
         for dec in frames:
             frame = dec.inferior_frame()
+            interrupted = after_trap
             try:
                 loc = locate_in_frame(frame)
                 if loc is not None:
@@ -304,6 +311,9 @@ class TrapFrameFilter:
             yield dec
             if (frame.name() or "").startswith(OUTERMOST):  # GDB may say long_mode_entry[halt]
                 return
+        if interrupted and frame.unwind_stop_reason() == gdb.FRAME_UNWIND_INNER_ID:
+            gdb.write("(bt ends here: the handler ran on another stack, above this one in memory, "
+                      "and GDB takes that for a corrupt stack. k-bt follows the frame pointers on.)\n")
 
 
 def register():

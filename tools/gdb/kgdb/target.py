@@ -103,6 +103,22 @@ class SystemRegisters:
         return cls(_monitor("info registers"))
 
 
+def out(text=""):
+    """One line of command output."""
+    gdb.write(text + "\n")
+
+
+def read_gates():
+    """(IDTR, [Gate]) for every gate inside IDTR's limit."""
+    regs = SystemRegisters.read()
+    if regs.idt_base == 0:
+        raise HelperError("IDTR: base 0x0 limit 0x%x, the CPU's reset value: no IDT loaded yet "
+                          "(lab 01's idt_load runs from the lab init functions kmain calls)" % regs.idt_limit)
+    count = min(256, (regs.idt_limit + 1) // 16)
+    raw = read(regs.idt_base, 16 * count) if count else b""
+    return regs, [decode.Gate(raw[16 * v:16 * v + 16]) for v in range(count)]
+
+
 # --- facts from the tree and the ELF ---------------------------------------------------
 
 _facts = None
