@@ -1,0 +1,44 @@
+#!/bin/sh
+# make-handout.sh - the student distribution (make handout):
+#   build/handout/         the tree a student works in
+#   build/handout.tar.gz   the same, as one file (top folder: handout/)
+#
+# It holds what a student needs to build, boot, debug and grade the labs
+# and to read the docs. Not solutions/ (labs/ carries the TODO skeletons
+# instead) and not tests/: the project's own test suite, with its mutants
+# (solutions with one bug each), is for maintainers. PACKAGE_OUT overrides
+# the output folder (build/).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${PACKAGE_OUT:-$ROOT/build}
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
+
+SHIPPED="Makefile mk common labs grader docs scripts tools README.md .gitignore"
+
+if [ ! -d "$ROOT/solutions" ]; then
+	echo "make-handout: no solutions/ here: this tree already is a student handout" >&2
+	exit 2
+fi
+# labs/ must be exactly what make-skeletons makes from solutions/.
+if ! python3 "$ROOT/scripts/make-skeletons" check >/dev/null; then
+	echo "make-handout: labs/ is out of date with solutions/: run make skeletons first" >&2
+	exit 1
+fi
+
+dest=$OUT/handout
+rm -rf "$dest" "$OUT/handout.tar.gz"
+mkdir -p "$dest"
+paths=""
+for p in $SHIPPED; do
+	[ -e "$ROOT/$p" ] && paths="$paths $p"
+done
+# shellcheck disable=SC2086
+tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude-vcs -cf - $paths | tar -C "$dest" -xf -
+
+# Reproducible: sorted names, one owner, the last commit's time (or now).
+stamp=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)
+tar -C "$OUT" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" \
+	-cf - handout | gzip -n -9 > "$OUT/handout.tar.gz.tmp"
+mv "$OUT/handout.tar.gz.tmp" "$OUT/handout.tar.gz"
+echo "$dest"
+echo "$OUT/handout.tar.gz ($(du -k "$OUT/handout.tar.gz" | cut -f1) KiB)"
