@@ -9,13 +9,22 @@ lab = Lab(1, "idt", "The IDT: catch a breakpoint and carry on")
 BOOT_CS = 0x18  # the kernel's code segment until lab 04 (common/include/boot.h)
 
 
+PROBE_VECTOR = 0x81  # idt_scenarios.c: a gate the scenario installs itself
+
+
 def check_idt_loaded(r):
-    r.equal(r.hex("base"), r.sym["idt_table"], "IDTR base (the address of idt_table)")
-    r.equal(r.hex("limit"), 256 * 16 - 1, "IDTR limit (256 gates of 16 bytes, minus one)")
+    table, limit = r.sym["idt_table"], 256 * 16 - 1
+    r.equal(r.hex("base"), table, "IDTR base (the address of idt_table)")
+    r.equal(r.hex("limit"), limit, "IDTR limit (256 gates of 16 bytes, minus one)")
+    # QEMU's register dump at the probe's delivery: the IDTR the CPU used.
+    probe = r.saw(PROBE_VECTOR)
+    if r.require(probe, "QEMU's log shows no interrupt through the loaded IDT"):
+        r.equal(probe.idt, (table, limit), "IDTR in QEMU's log at the probe interrupt (base, limit)")
 
 
-lab.test("idt_loaded", 10, description="sidt: base is idt_table, limit 4095",
-         expect=[r"^IDTR: base=(?P<base>0x[0-9a-f]+) limit=(?P<limit>0x[0-9a-f]+)$"],
+lab.test("idt_loaded", 10, description="sidt: base is idt_table, limit 4095; QEMU used that IDTR",
+         expect=[r"^IDTR: base=(?P<base>0x[0-9a-f]+) limit=(?P<limit>0x[0-9a-f]+)$",
+                 r"^probe vector 0x81 delivered$"],
          check=check_idt_loaded)
 
 

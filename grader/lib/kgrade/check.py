@@ -43,6 +43,17 @@ def loader_errors(text):
     return [l.strip() for l in text.splitlines() if l.strip().startswith("error: ")]
 
 
+def _show_int(x):
+    """Hex for addresses and codes; small numbers also in decimal (counts);
+    tuples and lists of numbers element by element."""
+    if isinstance(x, (tuple, list)):
+        inner = ", ".join(_show_int(e) for e in x)
+        return "(%s)" % inner if isinstance(x, tuple) else "[%s]" % inner
+    if not isinstance(x, int) or isinstance(x, bool):
+        return repr(x)
+    return "%#x (%d)" % (x, x) if 9 < x < 100000 else "%#x" % x
+
+
 class CheckFailed(Exception):
     pass
 
@@ -94,10 +105,8 @@ class Run:
     # -- assertions: each failure is recorded, evaluation goes on --
     def equal(self, actual, expected, what):
         if actual != expected:
-            fmt = (lambda x: "%#x" % x) if isinstance(expected, int) and not isinstance(expected, bool) \
-                else repr
             self.problems.append("%s: expected %s, got %s" % (
-                what, fmt(expected), fmt(actual) if actual is not None else "nothing"))
+                what, _show_int(expected), _show_int(actual) if actual is not None else "nothing"))
             return False
         return True
 
