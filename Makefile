@@ -109,6 +109,7 @@ grade:
 	@$(PY) $(ROOT)/grader/grade $(N) --tree $(TREE) $(if $(BASE),--base $(BASE))
 
 check:
+	@test -f $(ROOT)/tests/run-all || { echo "make check runs the project's own test suite, which the student handout leaves out: use make grade" >&2; exit 2; }
 	@sh $(ROOT)/scripts/deps.sh check all
 	@$(PY) $(ROOT)/tests/run-all
 

@@ -33,7 +33,7 @@ for p in $SHIPPED; do
 	[ -e "$ROOT/$p" ] && paths="$paths $p"
 done
 # shellcheck disable=SC2086
-tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude-vcs -cf - $paths | tar -C "$dest" -xf -
+tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude=.git -cf - $paths | tar -C "$dest" -xf -
 
 # Reproducible: sorted names, one owner, the last commit's time (or now).
 stamp=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)

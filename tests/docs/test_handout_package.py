@@ -1,0 +1,128 @@
+"""make handout: the student tarball holds what a student needs and no
+solution text, and from the unpacked tarball `make lab 1` boots and
+`make grade` runs and scores 0."""
+
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import unittest
+
+from docs import helpers
+from kgrade import spec
+
+SHIPPED = ["Makefile", "README.md", ".gitignore", "mk", "common", "labs", "grader", "docs",
+           "scripts"]
+NOT_SHIPPED = ["solutions", "tests", "autograder", "build", ".git", ".ci"]
+
+
+class HandoutPackage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="docs-handout-")
+        cls.status, cls.output = helpers.run(
+            ["sh", os.path.join(helpers.ROOT, "scripts", "make-handout.sh")],
+            env={"PACKAGE_OUT": cls.tmp})
+        cls.tarball = os.path.join(cls.tmp, "handout.tar.gz")
+        cls.unpacked = os.path.join(cls.tmp, "unpacked")
+        cls.tree = os.path.join(cls.unpacked, "handout")
+        if cls.status == 0:
+            with tarfile.open(cls.tarball) as t:
+                t.extractall(cls.unpacked)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.assertEqual(self.status, 0, "make-handout.sh failed:\n" + self.output)
+
+    def test_contents(self):
+        top = sorted(os.listdir(self.tree))
+        for name in SHIPPED + (["tools"] if os.path.isdir(os.path.join(helpers.ROOT, "tools")) else []):
+            self.assertIn(name, top)
+        for name in NOT_SHIPPED:
+            self.assertNotIn(name, top)
+        for n, folder in helpers.lab_folders().items():
+            if helpers.has_solution(n):
+                self.assertTrue(os.path.isdir(os.path.join(self.tree, "labs", folder)), folder)
+        junk = [os.path.join(d, f) for d, dirs, files in os.walk(self.tree)
+                for f in files + dirs if f == "__pycache__" or f.endswith(".pyc")]
+        self.assertEqual(junk, [])
+
+    def test_tarball_is_the_folder(self):
+        folder = os.path.join(self.tmp, "handout")
+        in_folder = sorted(os.path.relpath(os.path.join(d, f), self.tmp)
+                           for d, _, files in os.walk(folder) for f in files)
+        with tarfile.open(self.tarball) as t:
+            in_tarball = sorted(m.name for m in t.getmembers() if m.isfile())
+        self.assertEqual(in_tarball, in_folder)
+
+    def test_no_solution_text(self):
+        secrets = helpers.solution_lines()
+        self.assertGreater(len(secrets), 50, "the solutions have far more code than that")
+        leaks = helpers.find_leaks(self.tree, secrets)
+        self.assertEqual(leaks, [], "solution lines found in the handout")
+
+    def test_leak_finder_finds_solutions(self):
+        """The same search over solutions/ finds every line: it can fail."""
+        secrets = helpers.solution_lines()
+        found = {(rel, line) for rel, line, _ in helpers.find_leaks(helpers.SOLUTIONS, secrets)}
+        self.assertEqual(found, set(secrets))
+
+    def test_make_lab_1_boots(self):
+        status, out = helpers.run(["make", "--no-print-directory", "lab", "1", "SEED=1"],
+                                  cwd=self.tree, env={"LAB_TIMEOUT": "60"})
+        self.assertIn("lab kernel: stage 1 (labs 1-1 from labs)", out, helpers.tail(out))
+        self.assertIn("scenario: bp_demo (lab 1) seed=1", out, helpers.tail(out))
+        # The skeleton has no gates yet: the demo's int3 ends the run.
+        self.assertRegex(out, r"(?m)^== (TRIPLE FAULT|kernel)", helpers.tail(out))
+
+    def test_make_grade_scores_zero(self):
+        status, out = helpers.run(["make", "--no-print-directory", "grade"], cwd=self.tree)
+        total = 100 * len(spec.available_labs())
+        self.assertEqual(status, 2, "make grade fails (the grader exits 1):\n" + helpers.tail(out))
+        self.assertRegex(out, r"(?m)^Score: 0/%d " % total, helpers.tail(out))
+        self.assertNotIn("BUILD ERROR", out, "the untouched skeleton builds")
+
+    def test_handout_cannot_make_a_handout(self):
+        status, out = helpers.run(["sh", os.path.join(self.tree, "scripts", "make-handout.sh")],
+                                  env={"PACKAGE_OUT": os.path.join(self.tmp, "again")})
+        self.assertEqual(status, 2)
+        self.assertEqual(len(out.strip().splitlines()), 1, out)
+        self.assertIn("already is a student handout", out)
+
+    def test_make_check_says_what_to_use(self):
+        status, out = helpers.run(["make", "--no-print-directory", "check"], cwd=self.tree)
+        self.assertNotEqual(status, 0)
+        self.assertIn("use make grade", out)
+        self.assertNotIn("Traceback", out)
+
+    def test_docs_build_from_the_handout(self):
+        """make docs works without solutions/: the API comes from labs/."""
+        status, out = helpers.run(["make", "--no-print-directory", "docs"], cwd=self.tree,
+                                  env={"DOCS_OUT": os.path.join(self.tmp, "docs")})
+        self.assertEqual(status, 0, helpers.tail(out))
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "docs", "html", "idt_8h.html")))
+
+
+class HandoutRefusals(unittest.TestCase):
+    def test_stale_labs_refused(self):
+        """A labs/ that differs from what make-skeletons writes is not shipped."""
+        with tempfile.TemporaryDirectory(prefix="docs-stale-") as tmp:
+            for part in ("scripts", "solutions", "labs", "mk"):
+                shutil.copytree(os.path.join(helpers.ROOT, part), os.path.join(tmp, part))
+            lab = sorted(os.listdir(os.path.join(tmp, "labs")))[0]
+            victim = sorted(os.listdir(os.path.join(tmp, "labs", lab)))[0]
+            with open(os.path.join(tmp, "labs", lab, victim), "a") as f:
+                f.write("\n/* edited by hand */\n")
+            status, out = helpers.run(["sh", os.path.join(tmp, "scripts", "make-handout.sh")],
+                                      env={"PACKAGE_OUT": os.path.join(tmp, "out")})
+            self.assertEqual(status, 1, out)
+            self.assertRegex(out, r"out of date.*make skeletons")
+            self.assertFalse(os.path.exists(os.path.join(tmp, "out", "handout.tar.gz")))
+
+
+if __name__ == "__main__":
+    unittest.main()
