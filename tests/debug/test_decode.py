@@ -178,23 +178,23 @@ class StubStack(unittest.TestCase):
         return stubcode.track_stack(insns, 0x1000 + index, VECTOR)
 
     def test_prologue(self):
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 0), (VECTOR, None))
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 14), (VECTOR - 14 * 8, None))  # before link_rip
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 16), (0, None))   # all pushed: RSP = frame
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 17), (0, 0))      # RBP = frame too
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 0), (VECTOR, None, VECTOR))
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 14), (VECTOR - 14 * 8, None, VECTOR - 14 * 8))  # before link_rip
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 16), (0, None, 0))   # all pushed: RSP = frame
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 17), (0, 0, 0))      # RBP = frame too
 
     def test_call_and_epilogue(self):
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 21), (None, 0))   # RSP realigned: use RBP
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 22), (0, 0))      # mov rsp, rbp
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 23), (8, None))   # pop rbp: RBP is the old one
-        self.assertEqual(self.track(TRAP_COMMON_ATT, 39), (RIP, None))  # at iretq
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 21), (None, 0, 0))   # RSP realigned: use RBP
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 22), (0, 0, 0))      # mov rsp, rbp
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 23), (8, None, 0))   # pop rbp: RBP is the old one
+        self.assertEqual(self.track(TRAP_COMMON_ATT, 39), (RIP, None, 0))  # at iretq: all was written
 
     def test_intel_syntax(self):
         intel = ["push rax", "push QWORD PTR [rsp+0x80]", "push rbp", "mov rbp,rsp",
                  "and rsp,0xfffffffffffffff0", "add rsp,0x10", "sub rsp,0x8"]
-        self.assertEqual(self.track(intel, 3), (VECTOR - 24, None))
-        self.assertEqual(self.track(intel, 4), (VECTOR - 24, VECTOR - 24))
-        self.assertEqual(self.track(intel, 5), (None, VECTOR - 24))
+        self.assertEqual(self.track(intel, 3), (VECTOR - 24, None, VECTOR - 24))
+        self.assertEqual(self.track(intel, 4), (VECTOR - 24, VECTOR - 24, VECTOR - 24))
+        self.assertEqual(self.track(intel, 5), (None, VECTOR - 24, VECTOR - 24))
         self.assertEqual(stubcode.parse_insn("mov    %rsp,%rbp"), ("mov", ["rbp", "rsp"]))
         self.assertEqual(stubcode.parse_insn("push   0x80(%rsp)"), ("push", ["0x80(rsp)"]))
 

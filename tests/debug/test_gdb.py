@@ -155,18 +155,33 @@ class Lab02(GdbCase):
     def test_unwinding_while_stepping_the_stub(self):
         """At every instruction from isr_stub_3 to trap_dispatch, the frame
         after the stub's is the interrupted scenario function."""
-        step = ("python\nfor i in range(26):\n"
+        step = ("python\n"
+                "def show(tag):\n"
                 "    f = gdb.newest_frame()\n"
-                "    print('STEP %s %s' % (f.name(), f.older().name() if f.name() != 'trap_dispatch'"
-                " else f.older().older().name()))\n"
-                "    gdb.execute('stepi', to_string=True)\nend")
+                "    older = f.older() if f.name() != 'trap_dispatch' else f.older().older()\n"
+                "    label = gdb.execute('bt 1', to_string=True).splitlines()[0]\n"
+                "    print('%s %s %s | %s' % (tag, f.name(), older.name() if older else None, label))\n"
+                "for i in range(26):\n"
+                "    show('IN')\n"
+                "    gdb.execute('stepi', to_string=True)\n"
+                "gdb.execute('finish', to_string=True)\n"
+                "while gdb.newest_frame().name() == 'trap_common':\n"
+                "    show('OUT')\n"
+                "    gdb.execute('stepi', to_string=True)\n"
+                "print('AFTER %s' % gdb.newest_frame().name())\n"
+                "end")
         s = self.session(2, "breakpoint_frame", 1, ["break isr_stub_3", "continue", step])
-        steps = re.findall(r"^STEP (\S+) (\S+)$", s.out, re.M)
-        self.assertEqual(len(steps), 26, s.out[-3000:])
-        where = {w for w, _ in steps}
-        self.assertTrue({"isr_stub_3", "trap_common", "trap_dispatch"} <= where, steps)
-        for here, older in steps:
+        steps = re.findall(r"^(IN|OUT) (\S+) (\S+) \| (.*)$", s.out, re.M)
+        ins = [st for st in steps if st[0] == "IN"]
+        outs = [st for st in steps if st[0] == "OUT"]
+        self.assertEqual(len(ins), 26, s.out[-3000:])
+        self.assertTrue({"isr_stub_3", "trap_common", "trap_dispatch"} <= {w for _, w, _, _ in ins}, ins)
+        self.assertGreaterEqual(len(outs), 18, "the way out of trap_common: %s" % outs)  # pops, add, iretq
+        for _, here, older, label in steps:
             self.assertEqual(older, "scenario_breakpoint_frame", "unwinding from %s: %s" % (here, steps))
+            if here != "trap_dispatch":
+                self.assertRegex(label, r"^#0  <trap #BP( err=0x0)?> \(tf=0x[0-9a-f]+", label)
+        self.assertIn("AFTER scenario_breakpoint_frame", s.out)  # iretq went back
 
 
 class Lab03(GdbCase):
@@ -214,6 +229,17 @@ class Lab04(GdbCase):
         self.assertRegex(s["k-tss"], r"GDT\[0x\w+\]: TSS \(64-bit, busy\) base=0x%x limit=0x67" % s.syms["kernel_tss"])
         self.assertRegex(s["k-idt 8"], r"8\s+#DF\s+0x[0-9a-f]{16} <isr_stub_8>\s+0x08\s+interrupt gate\s+0\s+1\s+1")
         self.assertRegex(s["k-gdt"], r"0x08\s+0x[0-9a-f]{16}\s+code 64-bit.*<- CS")
+
+
+class Ending(GdbCase):
+    def test_triple_fault_is_explained(self):
+        """Stage 0 has no IDT: a write to .text ends in a triple fault, and
+        the launcher says so (with QEMU's chain) when GDB is done."""
+        s = self.session(0, "write_text", 1, ["continue"])
+        self.assertIn("[Inferior 1 (process 1) exited normally]", s["continue"])
+        text_start = s.syms["__text_start"]
+        self.assertRegex(s.out, r"== QEMU exited: TRIPLE FAULT: #PF at RIP 0x[0-9a-f]+ <scenario_write_text\+0x[0-9a-f]+> "
+                                r"\(CR2 0x%x; error 0x3\)" % (text_start + 0x10))
 
 
 class QemuOnly(GdbCase):
@@ -282,9 +308,8 @@ class Terminal(GdbCase):
             self.assertEqual(len(qemu_on_port(port)), 1, "Ctrl-C must not stop QEMU")
             term.send("k-gdt\n")
             term.expect(r"<- CS")
-            term.send("quit\n")
-            term.expect(r"\(y or n\) ")
-            term.send("y\n")
+            term.send("quit\n")  # no question: the launcher's hook-quit kills instead of detaching
+            term.expect(r"\[Inferior 1 \(process 1\) killed\]")
             term.expect(r"== GDB quit; QEMU stopped")
             _, status = os.waitpid(pid, 0)
             pid = None

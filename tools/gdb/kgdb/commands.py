@@ -6,7 +6,7 @@ user-defined` lists them). Every error is one line (target.HelperError).
 
 import gdb
 
-from . import decode, frames, paging, target
+from . import decode, paging, target
 from .target import HelperError, addr_text, out
 
 
@@ -23,7 +23,7 @@ def _vector_range(arg, count):
     except (ValueError, gdb.error):
         raise HelperError("usage: k-idt [VECTOR | LOW-HIGH], vectors are 0-255") from None
     if not 0 <= lo <= hi <= 255:
-        raise HelperError("vectors are 0-255")
+        raise HelperError("vectors are 0-255, and LOW-HIGH needs LOW <= HIGH")
     return list(range(lo, hi + 1)), False
 
 
@@ -38,9 +38,10 @@ of the other present gates. IDTR comes from QEMU (monitor info registers)."""
     def __init__(self):
         super().__init__("k-idt", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
-        regs, gates = target.read_gates()
         vectors, default = _vector_range(arg, 256)
+        regs, gates = target.read_gates()
         out("IDTR: base %s limit 0x%04x (%d gates)" % (
             addr_text(regs.idt_base), regs.idt_limit, (regs.idt_limit + 1) // 16))
         codes = target.code_selectors(regs.gdt_base, regs.gdt_limit)
@@ -65,14 +66,14 @@ of the other present gates. IDTR comes from QEMU (monitor info registers)."""
 
 def _descriptors(regs):
     """[(selector, Descriptor, raw qwords)] for the GDT within GDTR's limit."""
-    out, sel = [], 0
+    found, sel = [], 0
     while sel + 7 <= regs.gdt_limit:
         low = target.u64(regs.gdt_base + sel)
         high = target.u64(regs.gdt_base + sel + 8) if sel + 15 <= regs.gdt_limit else 0
         d = decode.Descriptor(low, high)
-        out.append((sel, d, [low, high][:d.slots]))
+        found.append((sel, d, [low, high][:d.slots]))
         sel += 8 * d.slots
-    return out
+    return found
 
 
 class KGdt(gdb.Command):
@@ -85,6 +86,7 @@ A TSS descriptor fills two 8-byte slots. GDTR comes from QEMU."""
     def __init__(self):
         super().__init__("k-gdt", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
         regs = target.SystemRegisters.read()
         out("GDTR: base %s limit 0x%04x (%d slots)" % (
@@ -94,7 +96,7 @@ A TSS descriptor fills two 8-byte slots. GDTR comes from QEMU."""
             if sel == 0:
                 users = []
             out("0x%02x  %s  %s%s" % (sel, " ".join("0x%016x" % r for r in raw), d.text(),
-                                       "  <- " + " ".join(users) if users else ""))
+                                      "  <- " + " ".join(users) if users else ""))
 
 
 class KTss(gdb.Command):
@@ -107,6 +109,7 @@ the I/O map base."""
     def __init__(self):
         super().__init__("k-tss", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
         regs = target.SystemRegisters.read()
         if regs.tr_selector & ~7 == 0:
@@ -114,7 +117,7 @@ the I/O map base."""
             return
         base = regs.tr_base
         out("TR: 0x%04x -> TSS at %s, limit 0x%x (as the CPU cached them at ltr)"
-             % (regs.tr_selector, addr_text(base), regs.tr_limit))
+            % (regs.tr_selector, addr_text(base), regs.tr_limit))
         sel = regs.tr_selector & ~7
         if sel + 15 <= regs.gdt_limit:
             d = decode.Descriptor(target.u64(regs.gdt_base + sel), target.u64(regs.gdt_base + sel + 8))
@@ -145,6 +148,7 @@ kernel's direct map (PHYS_MAP_BASE), or with QEMU's xp before it exists."""
     def __init__(self):
         super().__init__("k-walk", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
         vaddr = target.parse_address(arg, "an address: k-walk ADDRESS")
         f = target.facts()

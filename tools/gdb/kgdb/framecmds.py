@@ -10,6 +10,7 @@ import gdb
 from . import decode, frames, target
 from .target import HelperError, addr_text, out
 
+
 def _vector_title(vector):
     mnemonic, name = target.exception_name(vector)
     return "vector %d: %s %s" % (vector, mnemonic, name)
@@ -48,40 +49,52 @@ def _pointer_to(sym_type, tag):
 def find_frame():
     """The trap frame nearest to the selected frame, looking outwards.
 
-    Returns ("trap", address, gdb.Frame) for a struct trap_frame (from a
-    stub frame or a `struct trap_frame *` argument), ("cpu", address,
-    gdb.Frame) for lab 01's struct interrupt_frame argument, or None.
+    Returns (kind, address, gdb.Frame, TrapLocation or None): kind "trap"
+    for a struct trap_frame (found from a stub frame, which also gives the
+    TrapLocation, or from a `struct trap_frame *` argument), "cpu" for lab
+    01's struct interrupt_frame argument. None if there is none.
     """
     frame = gdb.selected_frame()
     while frame is not None:
         loc = frames.locate_in_frame(frame)
         if loc is not None:
-            return "trap", loc.addr, frame
+            return "trap", loc.addr, frame, loc
         block = _function_args_block(frame)
         for sym in block or ():
             if not sym.is_argument:
                 continue
             for kind, tag in (("trap", "trap_frame"), ("cpu", "interrupt_frame")):
                 if _pointer_to(sym.type, tag):
-                    return kind, int(sym.value(frame)) & frames.MASK64, frame
+                    return kind, int(sym.value(frame)) & frames.MASK64, frame, None
         frame = frame.older()
     return None
 
 
-def _print_trap_frame(addr):
+def _trap_field_reader(addr, loc):
+    """field -> value; inside a stub, fields not pushed yet come from the CPU."""
+    if loc is not None:
+        return loc.value
+    tf = gdb.Value(addr).cast(frames.layout().type.pointer()).dereference()
+    return lambda field: int(tf[field]) & frames.MASK64
+
+
+def _print_trap_frame(addr, loc=None):
     lay = frames.layout()
-    tf = gdb.Value(addr).cast(lay.type.pointer()).dereference()
-    get = lambda field: int(tf[field]) & frames.MASK64  # noqa: E731
-    vector = get("vector")
+    get = _trap_field_reader(addr, loc)
+    vector = loc.vector if loc is not None else get("vector")
     out("trap frame at %s (struct trap_frame, %d bytes)" % (addr_text(addr), lay.size))
     out(_vector_title(vector))
-    if vector in decode.ERROR_CODE_VECTORS:
-        out(_error_line(vector, get("error_code")))
+    code = get("error_code")
+    if code is None:
+        out("error code: %s" % ("not pushed yet" if vector not in decode.ERROR_CODE_VECTORS
+                                else "pushed by the CPU, but not found"))
+    elif vector in decode.ERROR_CODE_VECTORS:
+        out(_error_line(vector, code))
     else:
-        out("error code: none for this vector (the stub pushed 0x%x in its place)" % get("error_code"))
+        out("error code: none for this vector (the stub pushed 0x%x in its place)" % code)
     if vector == 14:
         out("CR2: 0x%016x (the address that faulted; CR2 is live, a later #PF replaces it)"
-             % target.live_reg("cr2"))
+            % target.live_reg("cr2"))
     _print_iret(get("rip"), get("cs"), get("rflags"), get("rsp"), get("ss"))
     for line in _gpr_lines(get):
         out(line)
@@ -99,7 +112,7 @@ def _print_cpu_frame(addr, frame):
     func = frame.function()
     handler = int(func.value().address) if func else None
     out("CPU frame at %s (struct interrupt_frame, pushed by the CPU)%s"
-         % (addr_text(addr), " for %s" % func.name if func else ""))
+        % (addr_text(addr), " for %s" % func.name if func else ""))
     vectors = []
     if handler is not None:
         _, gates = target.read_gates()
@@ -115,7 +128,7 @@ def _print_cpu_frame(addr, frame):
         out("CR2: 0x%016x" % target.live_reg("cr2"))
     _print_iret(rip, cs, rflags, rsp, ss)
     out("(lab 01 keeps the other registers in the handler's own stack frame: "
-         "`info registers` in the frame above shows them)")
+        "`info registers` in the frame above shows them)")
 
 
 class KFrame(gdb.Command):
@@ -131,6 +144,7 @@ In lab 01 it decodes the handler's struct interrupt_frame instead."""
     def __init__(self):
         super().__init__("k-frame", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
         if arg.strip():
             addr = target.parse_address(arg)
@@ -143,13 +157,11 @@ In lab 01 it decodes the handler's struct interrupt_frame instead."""
         if found is None:
             raise HelperError("no trap frame in the selected frame or its callers: stop in a "
                               "handler (break trap_dispatch), or give an address: k-frame ADDR")
-        kind, addr, frame = found
+        kind, addr, frame, loc = found
         if kind == "trap":
-            _print_trap_frame(addr)
+            _print_trap_frame(addr, loc)
         else:
             _print_cpu_frame(addr, frame)
-
-
 
 
 def _function_at(pc):
@@ -171,10 +183,10 @@ def _interrupted_context():
     found = find_frame()
     if found is None:
         raise HelperError("no trap frame in the selected frame or its callers (see k-frame)")
-    kind, addr, frame = found
+    kind, addr, frame, loc = found
     if kind == "trap":
-        tf = gdb.Value(addr).cast(frames.layout().type.pointer()).dereference()
-        return int(tf["rip"]) & frames.MASK64, int(tf["rbp"]) & frames.MASK64
+        get = _trap_field_reader(addr, loc)
+        return get("rip"), get("rbp")
     # Lab 01: the CPU frame has RIP; the handler saved RBP (GDB's CFI knows where).
     rip = target.u64(addr)
     older = frame.older()
@@ -194,6 +206,7 @@ one before it for a corrupt stack. A recursion is counted, not listed."""
     def __init__(self):
         super().__init__("k-bt", gdb.COMMAND_USER)
 
+    @target.one_line_errors
     def invoke(self, arg, from_tty):
         try:
             limit = int(arg) if arg.strip() else 10000
@@ -241,11 +254,12 @@ struct interrupt_frame *."""
     def __init__(self):
         super().__init__("k_tf")
 
+    @target.one_line_errors
     def invoke(self):
         found = find_frame()
         if found is None:
             raise HelperError("no trap frame in the selected frame or its callers")
-        kind, addr, _ = found
+        kind, addr = found[:2]
         tag = "struct trap_frame" if kind == "trap" else "struct interrupt_frame"
         return gdb.Value(addr).cast(gdb.lookup_type(tag).pointer())
 

@@ -103,22 +103,29 @@ class TrapLocation:
     """A trap frame found from a PC inside the stubs.
 
     rsp_offset is RSP minus the frame's address at that PC (None once RSP
-    was realigned): fields at or above it are already on the stack, the
-    others still live in their registers.
+    was realigned): fields at or above it are on the stack, the others live
+    in their registers (not pushed yet, or popped back). lowest is the
+    lowest rsp_offset the code reached: fields from there up were written.
     """
 
-    def __init__(self, addr, rsp_offset, start, stub_vector, lay, read_reg):
-        self.addr, self.rsp_offset, self.start = addr, rsp_offset, start
+    def __init__(self, addr, rsp_offset, lowest, start, stub_vector, lay, read_reg):
+        self.addr, self.rsp_offset, self.lowest, self.start = addr, rsp_offset, lowest, start
         self.stub_vector, self.layout, self._read_reg = stub_vector, lay, read_reg
 
     def saved(self, field):
         return self.rsp_offset is None or self.layout.offset[field] >= self.rsp_offset
 
     def value(self, field, register=None):
-        """A field from memory once saved, else the live register."""
+        """A field from memory once saved, else the live register. The
+        stub's own words (vector, error code) have no register: after they
+        are popped, memory still holds them; before they are pushed: None."""
         if self.saved(field):
             return target.u64(self.addr + self.layout.offset[field])
-        return self._read_reg(register or field)
+        if field in ("vector", "error_code", "link_rip"):
+            if self.layout.offset[field] >= self.lowest:
+                return target.u64(self.addr + self.layout.offset[field])
+            return None
+        return self._read_reg(register or {"rflags": "eflags"}.get(field, field))
 
     @property
     def vector(self):
@@ -130,8 +137,9 @@ class TrapLocation:
         """'<trap #PF err=0x2>' (or '<trap #BP>' before the error code is pushed)."""
         mnemonic = target.exception_name(self.vector)[0]
         text = "trap %s" % mnemonic if self.vector < 32 else "interrupt 0x%x" % self.vector
-        if self.saved("error_code"):
-            text += " err=0x%x" % self.value("error_code")
+        code = self.value("error_code")
+        if code is not None:
+            text += " err=0x%x" % code
         return "<%s>" % text
 
 
@@ -150,14 +158,14 @@ def locate(pc, read_reg, arch):
         first = lay.offset["error_code"]   # the CPU pushed an error code
     else:
         first = lay.offset["rip"]
-    d, e = stubcode.track_stack(trap_code().insns(arch, start, end), pc, first)
+    d, e, lowest = stubcode.track_stack(trap_code().insns(arch, start, end), pc, first)
     if d is not None:
         addr = read_reg("rsp") - d
     elif e is not None:
         addr = read_reg("rbp") - e
     else:
         return None
-    return TrapLocation(addr, d, start, vector, lay, read_reg)
+    return TrapLocation(addr, d, lowest, start, vector, lay, read_reg)
 
 
 def locate_in_frame(frame):

@@ -44,12 +44,18 @@ def track_stack(insns, pc, rsp_offset):
 
     insns: [(address, asm text)] from the start of the code; rsp_offset:
     RSP minus the trap frame's address at the first instruction. Returns
-    (rsp_offset, rbp_offset) before the instruction at pc, each None once
-    unknown (after `and rsp, -16`, say). From those, the frame's address is
-    RSP - rsp_offset (or RBP - rbp_offset), whatever the stub pushed so far.
+    (rsp_offset, rbp_offset, lowest) before the instruction at pc:
+    rsp_offset and rbp_offset are None once unknown (after `and rsp, -16`,
+    say), and the frame's address is RSP - rsp_offset (or RBP -
+    rbp_offset), whatever the stub pushed so far; lowest is the lowest
+    rsp_offset reached, so the slots from there up have been written (on
+    the way out, popped slots still hold what was pushed).
     """
     d, e = rsp_offset, None
+    lowest = rsp_offset
     for address, asm in insns:
+        if d is not None:
+            lowest = min(lowest, d)
         if address >= pc:
             break
         op, ops = parse_insn(asm)
@@ -73,4 +79,6 @@ def track_stack(insns, pc, rsp_offset):
             d = None
         elif dest == "rbp":
             e = None
-    return d, e
+    if d is not None:
+        lowest = min(lowest, d)
+    return d, e, lowest

@@ -9,6 +9,7 @@
   from the ELF (with nm, as the grader reads them).
 """
 
+import functools
 import os
 import re
 import struct
@@ -25,6 +26,17 @@ from kgrade.symbols import Symbols  # noqa: E402
 
 class HelperError(gdb.GdbError):
     """A one-line message for the user, without a Python traceback."""
+
+
+def one_line_errors(invoke):
+    """For a command's invoke: a memory error is one line, not a traceback."""
+    @functools.wraps(invoke)
+    def wrapper(self, *args):
+        try:
+            return invoke(self, *args)
+        except gdb.MemoryError as e:
+            raise HelperError(str(e)) from None
+    return wrapper
 
 
 # --- memory ------------------------------------------------------------------
@@ -112,8 +124,8 @@ def read_gates():
     """(IDTR, [Gate]) for every gate inside IDTR's limit."""
     regs = SystemRegisters.read()
     if regs.idt_base == 0:
-        raise HelperError("IDTR: base 0x0 limit 0x%x, the CPU's reset value: no IDT loaded yet "
-                          "(lab 01's idt_load runs from the lab init functions kmain calls)" % regs.idt_limit)
+        raise HelperError("IDTR: base 0x0 limit 0x%x, not ours: no IDT loaded yet (lab 01's "
+                          "idt_load runs from the lab init functions that kmain calls)" % regs.idt_limit)
     count = min(256, (regs.idt_limit + 1) // 16)
     raw = read(regs.idt_base, 16 * count) if count else b""
     return regs, [decode.Gate(raw[16 * v:16 * v + 16]) for v in range(count)]
