@@ -202,7 +202,7 @@ class Lab03(GdbCase):
         self.assertIn("RIP: 0018:0x%016x" % s.syms["lab3_write_insn"], frame)
         self.assertIn("is not present: not mapped", s[walk])
         self.assertNotIn("=> physical", s[walk])
-        self.assertRegex(s["k-walk $rip"], r"PT\s*\[\s*\d+\] .*\[P A\]\n=> physical .*\(4 KiB page\): read-only, "
+        self.assertRegex(s["k-walk $rip"], r"PT\s*\[\s*\d+\] .*\[P( A)?\]\n=> physical .*\(4 KiB page\): read-only, "
                                            r"supervisor only, executable")
         self.assertRegex(s["k-idt 14"], r"14\s+#PF\s+0x%016x <isr_stub_14>" % s.syms["isr_stub_14"])
 
