@@ -4,8 +4,11 @@ handouts (docs/labNN-name.md), unpacking archives, finding solution text."""
 import importlib.machinery
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import types
+import unittest
 import zipfile
 
 from kgrade import labs
@@ -110,6 +113,35 @@ def todo_numbers(folder):
             for m in re.finditer(r"TODO\(([\d,\s]+)\)", f.read()):
                 found.update(int(x) for x in re.split(r"[,\s]+", m.group(1)) if x)
     return found
+
+
+# -- packaging --
+
+def make_package(script, out, **settings):
+    """Runs scripts/<script> (make-handout.sh, make-autograder.sh) with its
+    output in out; LABS, BASE and TIMEOUT_SCALE are empty unless given, so
+    that the caller's environment does not leak in."""
+    env = {"PACKAGE_OUT": out, "LABS": "", "BASE": "", "TIMEOUT_SCALE": ""}
+    env.update(settings)
+    return run(["sh", os.path.join(ROOT, "scripts", script)], env=env)
+
+
+class PackageTestCase(unittest.TestCase):
+    """Runs `script` once into a temporary folder (cls.tmp) for all the tests
+    of the class; each test first requires that it succeeded."""
+    script = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="docs-package-")
+        cls.status, cls.output = make_package(cls.script, cls.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.assertEqual(self.status, 0, "%s failed:\n%s" % (self.script, self.output))
 
 
 # -- archives --

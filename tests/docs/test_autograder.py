@@ -7,7 +7,6 @@ import json
 import numbers
 import os
 import shutil
-import tempfile
 import unittest
 
 from docs import helpers
@@ -40,21 +39,13 @@ def check_results(test, results, allow_no_tests=False):
             test.assertIn(results[key], VISIBILITY)
 
 
-class Autograder(unittest.TestCase):
+class Autograder(helpers.PackageTestCase):
+    script = "make-autograder.sh"
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="docs-autograder-")
-        cls.status, cls.output = helpers.run(
-            ["sh", os.path.join(helpers.ROOT, "scripts", "make-autograder.sh")],
-            env={"PACKAGE_OUT": cls.tmp, "LABS": "", "BASE": "", "TIMEOUT_SCALE": ""})
+        super().setUpClass()
         cls.zip = os.path.join(cls.tmp, "autograder.zip")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def setUp(self):
-        self.assertEqual(self.status, 0, "make-autograder.sh failed:\n" + self.output)
 
     def gradescope(self, name, zip_path=None):
         """A fresh /autograder: the zip unpacked in source/, empty submission/
@@ -112,9 +103,7 @@ class Autograder(unittest.TestCase):
         """LABS=2 BASE=solutions: lab 2 alone, on the reference lab 01; the
         submission holds only the lab 2 files."""
         out_dir = os.path.join(self.tmp, "lab2-zip")
-        status, out = helpers.run(
-            ["sh", os.path.join(helpers.ROOT, "scripts", "make-autograder.sh")],
-            env={"PACKAGE_OUT": out_dir, "LABS": "2", "BASE": "solutions", "TIMEOUT_SCALE": ""})
+        status, out = helpers.make_package("make-autograder.sh", out_dir, LABS="2", BASE="solutions")
         self.assertEqual(status, 0, out)
         ag = self.gradescope("lab2", os.path.join(out_dir, "autograder.zip"))
         self.assertTrue(os.path.isdir(os.path.join(ag, "source", "base", helpers.lab_folders()[1])))
@@ -127,10 +116,8 @@ class Autograder(unittest.TestCase):
 
     def test_bad_settings_are_refused(self):
         for env, words in (({"LABS": "9"}, "no lab 9"), ({"BASE": "labs"}, "BASE can only be")):
-            status, out = helpers.run(
-                ["sh", os.path.join(helpers.ROOT, "scripts", "make-autograder.sh")],
-                env=dict({"PACKAGE_OUT": os.path.join(self.tmp, "refused"), "LABS": "",
-                          "BASE": "", "TIMEOUT_SCALE": ""}, **env))
+            status, out = helpers.make_package("make-autograder.sh",
+                                               os.path.join(self.tmp, "refused"), **env)
             self.assertEqual(status, 2, out)
             self.assertIn(words, out)
             self.assertEqual(len(out.strip().splitlines()), 1, out)

@@ -3,7 +3,6 @@ solution text, and from the unpacked tarball `make lab 1` boots and
 `make grade` runs and scores 0."""
 
 import os
-import re
 import shutil
 import tarfile
 import tempfile
@@ -17,26 +16,18 @@ SHIPPED = ["Makefile", "README.md", ".gitignore", "mk", "common", "labs", "grade
 NOT_SHIPPED = ["solutions", "tests", "autograder", "build", ".git", ".ci"]
 
 
-class HandoutPackage(unittest.TestCase):
+class HandoutPackage(helpers.PackageTestCase):
+    script = "make-handout.sh"
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="docs-handout-")
-        cls.status, cls.output = helpers.run(
-            ["sh", os.path.join(helpers.ROOT, "scripts", "make-handout.sh")],
-            env={"PACKAGE_OUT": cls.tmp})
+        super().setUpClass()
         cls.tarball = os.path.join(cls.tmp, "handout.tar.gz")
         cls.unpacked = os.path.join(cls.tmp, "unpacked")
         cls.tree = os.path.join(cls.unpacked, "handout")
         if cls.status == 0:
             with tarfile.open(cls.tarball) as t:
                 t.extractall(cls.unpacked)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def setUp(self):
-        self.assertEqual(self.status, 0, "make-handout.sh failed:\n" + self.output)
 
     def test_contents(self):
         top = sorted(os.listdir(self.tree))
