@@ -20,7 +20,8 @@ import gdb
 from . import decode, paging
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
+if os.path.join(ROOT, "grader", "lib") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "grader", "lib"))
 from kgrade.symbols import Symbols  # noqa: E402
 
 
