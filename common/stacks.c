@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include "stack.h"
 
-GUARDED_STACK(kernel_stack, KERNEL_STACK_SIZE);
+GUARDED_STACK_IN(kernel_stack, KERNEL_STACK_SIZE, ".bss.kernel_stack");
 
 /* Read by the boot assembly, which cannot evaluate GUARDED_STACK_TOP. */
 const uintptr_t kernel_stack_top = GUARDED_STACK_TOP(kernel_stack);

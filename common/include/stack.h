@@ -27,13 +27,22 @@ struct stack_region {
  * @brief Defines a guarded stack `name` with members `.guard` and `.stack`.
  * @param name the C name. @param size usable bytes, a multiple of PAGE_SIZE.
  */
-#define GUARDED_STACK(name, size) \
+#define GUARDED_STACK(name, size) GUARDED_STACK_IN(name, size, ".bss.stacks")
+
+/**
+ * @brief GUARDED_STACK in a given .bss section. The main kernel stack uses
+ *        ".bss.kernel_stack", which the linker script places above all other
+ *        stacks: a trap taken on an IST stack then lies below the code it
+ *        interrupted, as debuggers expect of a younger frame.
+ * @param name the C name. @param size usable bytes. @param sect the section name.
+ */
+#define GUARDED_STACK_IN(name, size, sect) \
 	_Static_assert((size) % PAGE_SIZE == 0, "stack size must be whole pages"); \
 	struct guarded_stack_##name { \
 		uint8_t guard[PAGE_SIZE]; /* left unmapped */ \
 		uint8_t stack[size]; \
 	}; \
-	__attribute__((section(".bss.stacks"), aligned(PAGE_SIZE))) \
+	__attribute__((section(sect), aligned(PAGE_SIZE))) \
 	struct guarded_stack_##name name; \
 	static const struct stack_region name##_region \
 	__attribute__((used, section(".stack_registry"), aligned(8))) = { \
