@@ -202,9 +202,14 @@ def run(args, *, timeout, max_serial=1 << 20, log_path=None):
 
 
 def install_signal_handlers():
-    """SIGTERM/SIGHUP end the program through SystemExit, so atexit reaps QEMU."""
+    """SIGTERM/SIGHUP end the program through SystemExit, so atexit reaps QEMU.
+
+    The handler only sends SIGKILL: the code it interrupted may be inside
+    Popen.wait(), holding the lock a second wait() would need. The waiting
+    happens in kill_all() at exit, once that code has unwound."""
     def handler(signum, frame):
-        kill_all()
+        for proc in list(_live.values()):
+            _kill_group(proc)
         raise SystemExit(128 + signum)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, handler)
