@@ -8,9 +8,8 @@
 #                               from docs/figures/NAME.dot, all or the NAMEs
 #                               given (commit both: a git host shows the SVGs;
 #                               the site renders its own from the .dot files)
-#   build-docs.sh --filter FILE Doxygen's input filter: prints FILE with the
-#                               exception mnemonics (#PF, #DF...) escaped
 #
+# Doxygen reads every input through scripts/doxygen-filter.awk (why: there).
 # The documented API is the lab headers of solutions/ (the instructor's
 # tree) or, in the student handout, of labs/: the same headers. DOCS_OUT
 # overrides the output folder (build/docs).
@@ -44,47 +43,6 @@ render_figures() {
 }
 
 case ${1:-} in
---filter)
-	# A mnemonic after '#' would be a Doxygen link request ("explicit link
-	# request to 'PF' could not be resolved"). Escape it, except inside
-	# Markdown code spans and fences, where Doxygen shows text as written.
-	# Lines are kept one for one so warnings point at the right line.
-	case $2 in *.md) md=1 ;; *) md=0 ;; esac
-	exec awk -v md="$md" '
-	function esc(s,    out, before, after) {
-		out = ""
-		while (match(s, /#[A-Z][A-Z][A-Z]?/)) {
-			before = RSTART > 1 ? substr(s, RSTART - 1, 1) : ""
-			after = substr(s, RSTART + RLENGTH, 1)
-			out = out substr(s, 1, RSTART - 1)
-			if (before !~ /[A-Za-z0-9_&\\]/ && after !~ /[A-Za-z0-9_]/)
-				out = out "\\"
-			out = out substr(s, RSTART, RLENGTH)
-			s = substr(s, RSTART + RLENGTH)
-		}
-		return out s
-	}
-	md && /^[ \t]*(```|~~~)/ { fence = !fence; print; next }
-	md && fence { print; next }
-	md {
-		# A code span may go on over a line break, not past a paragraph.
-		n = split($0, part, "`")
-		line = ""
-		for (i = 1; i <= n; i++) {
-			if (i > 1) {
-				line = line "`"
-				code = !code
-			}
-			line = line (code ? part[i] : esc(part[i]))
-		}
-		if ($0 ~ /^[ \t]*$/)
-			code = 0
-		print line
-		next
-	}
-	{ print esc($0) }
-	' "$2"
-	;;
 figures)
 	command -v dot >/dev/null || { echo "build-docs: dot is missing: apt-get install graphviz" >&2; exit 2; }
 	shift
@@ -103,7 +61,10 @@ OUT=${DOCS_OUT:-$ROOT/build/docs}
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 if [ -d "$ROOT/solutions" ]; then tree=solutions; else tree=labs; fi
 cd "$ROOT"
-DOCS_LABS=$(ls -d $tree/[0-9][0-9]-* 2>/dev/null | tr '\n' ' ')
+DOCS_LABS=""
+for lab in "$tree"/[0-9][0-9]-*; do
+	[ -d "$lab" ] && DOCS_LABS="$DOCS_LABS $lab"
+done
 # Pages in reading order (the site's navigation follows INPUT): the main
 # page, the labs, the references, then any other page.
 DOCS_PAGES=""

@@ -22,11 +22,11 @@ LABS=${LABS:-}
 BASE=${BASE:-}
 TIMEOUT_SCALE=${TIMEOUT_SCALE:-}
 
-known=$(sed -n 's/^LAB_NUMBERS *:= *//p' "$ROOT/mk/labs.mk")
+known=$(sed -n 's/^LAB_NUMBERS *:= *//p' "$ROOT/mk/labs.mk" | tr -s ' \t' '  ')
 for n in $LABS; do
 	case " $known " in
 	*" $n "*) ;;
-	*) echo "make-autograder: no lab $n in LABS: labs are $(echo $known)" >&2; exit 2 ;;
+	*) echo "make-autograder: no lab $n in LABS: labs are $known" >&2; exit 2 ;;
 	esac
 done
 case $BASE in

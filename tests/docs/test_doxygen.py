@@ -78,6 +78,25 @@ class DoxygenTests(unittest.TestCase):
                     broken.append("%s -> %s" % (os.path.basename(path), target))
         self.assertEqual(broken, [])
 
+    def test_markdown_is_fully_rendered(self):
+        """No Markdown left as text in the pages: Doxygen renders less than a
+        git host does (no bold that starts with a code span or a '#', no
+        emphasis inside a word), and the asterisks then show; nor a \\# where
+        Doxygen takes text as written (scripts/doxygen-filter.awk)."""
+        leftovers = []
+        pages = [page_html(md) for md in self.pages()]
+        for name in pages:
+            with open(os.path.join(self.html, name), encoding="utf-8") as f:
+                text = f.read()
+            for pattern in (r'<div class="fragment">.*?<!-- fragment -->', r"<code>.*?</code>",
+                            r"<pre.*?</pre>", r"<script.*?</script>", r"<[^>]+>"):
+                text = re.sub(pattern, " ", text, flags=re.S)
+            for m in re.finditer(r"\*\*|\w\*\w+\*|\\#", text):
+                context = re.sub(r"\s+", " ", text[max(0, m.start() - 30):m.end() + 30])
+                leftovers.append("%s: ...%s..." % (name, context))
+        if leftovers:
+            self.fail("Markdown that Doxygen left as text (reword it):\n" + "\n".join(leftovers))
+
     def test_api_of_every_lab_is_documented(self):
         """The headers of common/include and of each lab have a page (Doxygen
         names them NAME_8h.html)."""
@@ -119,16 +138,16 @@ class WarningsAreErrors(unittest.TestCase):
 
 
 class FilterTests(unittest.TestCase):
-    """build-docs.sh --filter: '#PF' in prose must not become a Doxygen link
-    request; inside code it must stay as written."""
+    """scripts/doxygen-filter.awk: '#PF' in prose must not become a Doxygen
+    link request; in code and in quotes it must stay as written."""
 
     def filtered(self, name, text):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, name)
             with open(path, "w") as f:
                 f.write(text)
-            status, out = helpers.run(["sh", os.path.join(helpers.ROOT, "scripts", "build-docs.sh"),
-                                       "--filter", path])
+            status, out = helpers.run(["awk", "-f", os.path.join(helpers.ROOT, "scripts",
+                                                                 "doxygen-filter.awk"), path])
         self.assertEqual(status, 0, out)
         return out
 
@@ -139,10 +158,29 @@ class FilterTests(unittest.TestCase):
                          "a \\#PF here, `#GP` in code, \\#DF escaped, #ABCD and &#XY; alone\n"
                          "a `span that goes on\nwith #UD` inside\n\n```text\n#PF: error_code(0x2)\n```\n")
 
+    def test_quotes_stay_as_written(self):
+        self.assertEqual(self.filtered("q.md", 'the chain ("#PF at RIP, then\n#DF") and #GP\n'),
+                         'the chain ("#PF at RIP, then\n#DF") and \\#GP\n')
+        self.assertEqual(self.filtered("q.h", '/** @brief "#PF" for 14, else #GP */\n'),
+                         '/** @brief "#PF" for 14, else \\#GP */\n')
+
+    def test_bold_the_way_doxygen_reads_it(self):
+        """Doxygen shows **\\#DF** and **`code` text** with their asterisks:
+        the filter writes <b> instead."""
+        self.assertEqual(self.filtered("b.md", "a **#DF** b, **#GP with `x`** c, **`walk` d** e\n"),
+                         "a <b>\\#DF</b> b, <b>\\#GP with `x`</b> c, <b>`walk` d</b> e\n")
+
+    def test_emphasis_inside_a_word(self):
+        self.assertEqual(self.filtered("e.md", "from IST*n* on, `a*b*c` and 2*3\n"),
+                         "from IST<em>n</em> on, `a*b*c` and 2*3\n")
+
     def test_header(self):
         self.assertEqual(self.filtered("h.h", "/** the #PF handler */\n#define X 1\n"),
                          "/** the \\#PF handler */\n#define X 1\n")
-
+        block = "/**\n * for example:\n *\n *     #PF: error_code(0x0002)\n */\n"
+        self.assertEqual(self.filtered("b.h", block), block)
+        brief = "/**\n * @brief Points the\n *        #DF gate at IST 1.\n */\n"
+        self.assertEqual(self.filtered("c.h", brief), brief.replace("#DF", "\\#DF"))
 
 if __name__ == "__main__":
     unittest.main()
