@@ -2,8 +2,8 @@
 # make-autograder.sh - the Gradescope autograder (make autograder):
 #   build/autograder.zip   setup.sh, run_autograder, config.env, handout/
 #
-# handout/ is build/handout (make handout): the grader grades from the same
-# tree students have. Upload the zip as a programming assignment's
+# handout/ is build/handout, made afresh (make handout): the grader grades
+# from the same tree students have. Upload the zip as a programming assignment's
 # autograder on an Ubuntu 22.04 (or Debian) base image.
 #
 #   LABS=3              grade only these labs (default: all of them)
@@ -33,9 +33,13 @@ case $BASE in
 "" | solutions) ;;
 *) echo "make-autograder: BASE can only be solutions (or empty), not '$BASE'" >&2; exit 2 ;;
 esac
-if [ ! -f "$OUT/handout/Makefile" ]; then
-	PACKAGE_OUT=$OUT sh "$ROOT/scripts/make-handout.sh" >/dev/null
+if [ -n "$TIMEOUT_SCALE" ] && ! echo "$TIMEOUT_SCALE" | grep -Eq '^([0-9]+\.?[0-9]*|\.[0-9]+)$' \
+	|| ! awk -v x="${TIMEOUT_SCALE:-1}" 'BEGIN { exit !(x + 0 > 0) }'; then
+	echo "make-autograder: TIMEOUT_SCALE must be a number above 0, not '$TIMEOUT_SCALE'" >&2
+	exit 2
 fi
+# Always from a fresh handout: the zip must hold what students get today.
+PACKAGE_OUT=$OUT sh "$ROOT/scripts/make-handout.sh" >/dev/null
 
 stage=$OUT/autograder
 rm -rf "$stage" "$OUT/autograder.zip"

@@ -115,7 +115,8 @@ class Autograder(helpers.PackageTestCase):
         self.assertEqual(results["score"], 100, helpers.tail(out))
 
     def test_bad_settings_are_refused(self):
-        for env, words in (({"LABS": "9"}, "no lab 9"), ({"BASE": "labs"}, "BASE can only be")):
+        for env, words in (({"LABS": "9"}, "no lab 9"), ({"BASE": "labs"}, "BASE can only be"),
+                           ({"TIMEOUT_SCALE": "0"}, "above 0")):
             status, out = helpers.make_package("make-autograder.sh",
                                                os.path.join(self.tmp, "refused"), **env)
             self.assertEqual(status, 2, out)
