@@ -124,13 +124,12 @@ class Run:
 
 
 class Outcome:
-    def __init__(self, status, score, message, seed=None, duration=0.0, log_paths=(), values=None):
+    def __init__(self, status, score, message, seed=None, duration=0.0, values=None):
         self.status = status
         self.score = score
         self.message = message
         self.seed = seed
         self.duration = duration
-        self.log_paths = log_paths
         self.values = values or {}  # the named groups the expectations captured
 
 
@@ -154,7 +153,7 @@ def match_expectations(test, run):
     return None
 
 
-def evaluate(test, result, seed, symbols, log_path, chain=None):
+def evaluate(test, result, seed, symbols, log_path):
     """Judges a qemu.RunResult against a Test. Returns an Outcome."""
     text = kernel_text(result.text)
     log = QemuLog.read(log_path) if log_path else QemuLog("")
