@@ -147,7 +147,29 @@ class Synthetic(unittest.TestCase):
                           "check_exception old: 0xffffffff new 0xd",
                           self.line(0x0d, 0x101000, e=0x32),
                           "check_exception old: 0xd new 0xd", "Triple fault"])
-        self.assertIn("#GP (error 0x32: IDT gate 3)", QemuLog(text).fault_chain())
+        self.assertIn("#GP (error 0x32: IDT gate 3 (QEMU writes gate*16+2", QemuLog(text).fault_chain())
+
+    def test_benign_fault_through_a_missing_gate_starts_the_chain(self):
+        # ud2 with no gate 6: QEMU logs the #UD, then a #GP about gate 6 raised
+        # with "none pending" (a #UD is benign): the chain must start at the #UD.
+        text = "\n".join(["check_exception old: 0xffffffff new 0x6",
+                          self.line(0x06, 0x1024e5),
+                          "check_exception old: 0xffffffff new 0xd",
+                          self.line(0x0d, 0x1024e5, e=6 * 16 + 2),
+                          "check_exception old: 0xd new 0xd", self.line(0x08, 0x1024e5),
+                          "check_exception old: 0x8 new 0xd", "Triple fault"])
+        chain = QemuLog(text).fault_chain()
+        self.assertTrue(chain.startswith("#UD at RIP 0x1024e5, then #GP (error 0x62: IDT gate 6 "), chain)
+
+    def test_an_unrelated_earlier_fault_is_not_joined(self):
+        # A #UD that was handled, then a #GP about gate 13 at the same RIP: the
+        # #GP is not about delivering the #UD, so the chain starts at the #GP.
+        text = "\n".join(["check_exception old: 0xffffffff new 0x6",
+                          self.line(0x06, 0x1024e5),
+                          "check_exception old: 0xffffffff new 0xd",
+                          self.line(0x0d, 0x1024e5, e=13 * 8 + 2),
+                          "check_exception old: 0xd new 0xd", "Triple fault"])
+        self.assertTrue(QemuLog(text).fault_chain().startswith("#GP at RIP 0x1024e5"))
 
     def test_gp_error_names_the_gate(self):
         text = "\n".join(["check_exception old: 0xffffffff new 0xd",

@@ -36,6 +36,14 @@ def idt_gate(error, delivering=None):
     return error >> 3
 
 
+def gate_note(error, delivering=None):
+    """'IDT gate 6', saying how QEMU encoded it when that differs from the SDM."""
+    gate = idt_gate(error, delivering)
+    if gate == delivering and error & ~1 == gate * 16 + 2 and gate:
+        return "IDT gate %d (QEMU writes gate*16+2 here; the SDM says gate*8+2)" % gate
+    return "IDT gate %d" % gate
+
+
 class Interrupt:
     """One delivery QEMU logged ("v=0e e=0002 ... IP=... CR2=...")."""
 
@@ -120,8 +128,20 @@ class QemuLog:
         start = end
         while start > 0 and not (self.records[start][0] == "raise" and self.records[start][1] == -1):
             start -= 1
-        if start > 0 and self.records[start - 1][0] == "deliver" and self.records[start - 1][1].software:
-            start -= 1
+        # A fault raised while the CPU was still delivering an earlier
+        # exception is logged with none pending when the earlier one is
+        # benign (#UD, #BP, ...): when it is provably about that delivery
+        # (the gate, or the push of the frame), the chain starts earlier.
+        while start > 0 and self.records[start - 1][0] == "deliver":
+            prev = self.records[start - 1][1]
+            if prev.software:
+                start -= 1
+                break
+            first = self.records[start + 1][1] if start + 1 < end and self.records[start + 1][0] == "deliver" else None
+            if first is None or not self._about_delivery(prev, self.records[start][2], first):
+                break
+            raised = start >= 2 and self.records[start - 2][0] == "raise" and self.records[start - 2][2] == prev.vector
+            start -= 2 if raised else 1
         parts = []
         for j in range(start, end):
             rec = self.records[j]
@@ -139,14 +159,28 @@ class QemuLog:
                 if nxt is not None:
                     prev = self._prev_delivery(j)
                     # The vector whose delivery failed: the one pending, or
-                    # the software interrupt just logged.
-                    failed = rec[1] if rec[1] >= 0 else (prev.vector if prev and prev.software else None)
+                    # the one delivered just before inside this chain.
+                    failed = rec[1] if rec[1] >= 0 else (prev.vector if prev and j > start else None)
                     text += self._details(rec[2], nxt, prev=prev, describe=describe, delivering=failed)
                 parts.append(text)
             elif rec[0] == "deliver" and rec[1].vector == 8:
                 parts.append("#DF")
         parts.append("CPU reset (triple fault)")
         return ", then ".join(parts)
+
+    @staticmethod
+    def _about_delivery(prev, vector, i):
+        """Is exception `vector` (delivered as i) about delivering prev: its
+        IDT gate (error code with the IDT bit, or a #PF on the gate's bytes)
+        or the push of its frame (a #PF just below its RSP)?"""
+        if vector in (10, 11, 13):
+            return bool(i.error & 2) and i.error & ~1 in (prev.vector * 8 + 2, prev.vector * 16 + 2)
+        if vector == 14 and i.cr2 is not None:
+            idt = i.idt or prev.idt
+            if idt and idt[0] + prev.vector * 16 <= i.cr2 < idt[0] + prev.vector * 16 + 16:
+                return True
+            return prev.rsp - 64 <= i.cr2 < prev.rsp
+        return False
 
     def _prev_delivery(self, j):
         for k in range(j - 1, -1, -1):
@@ -175,6 +209,6 @@ class QemuLog:
         if vector in (8, 10, 11, 12, 13, 14, 17, 21):
             note = "error %#x" % i.error
             if vector in (11, 13) and i.error & 2:
-                note += ": IDT gate %d" % idt_gate(i.error, delivering)
+                note += ": " + gate_note(i.error, delivering)
             notes.append(note)
         return " (" + "; ".join(notes) + ")" if notes else ""

@@ -31,6 +31,16 @@ class Symbols:
             elif t in "bBdDrR" and s:
                 objects.append((a, s, name))
         funcs.sort()
+        # As the kernel's own table (scripts/gen-ksyms.sh): a size-less label
+        # inside a sized function (an instruction label a scenario placed in
+        # its C body) does not name code, so RIPs read "<function+0x1a>".
+        kept, end = [], 0
+        for a, size, name in funcs:
+            if size == 0 and a < end:
+                continue
+            end = max(end, a + size)
+            kept.append((a, size, name))
+        funcs = kept
         objects.sort()
         self._objects = objects
         self._starts = [f[0] for f in funcs]
