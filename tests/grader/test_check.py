@@ -266,3 +266,30 @@ class Witness(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Diagnosis(unittest.TestCase):
+    """check.diagnosis: what a failure message adds below the output's tail."""
+
+    REPORT = ("EXCEPTION: DIVIDE ERROR (#DE, vector 0)\n"
+              "RIP: 0018:0x000000000010250b <f+0x1a>\n"
+              "RSP: 0010:0x000000000010bf60 EFLAGS: 0x00000046\n")
+
+    def test_nothing_to_add_to_a_plain_report(self):
+        self.assertEqual(check.diagnosis(self.REPORT), "")
+        self.assertEqual(check.diagnosis("no reports here\n"), "")
+
+    def test_a_repeating_fault_is_named(self):
+        d = check.diagnosis(self.REPORT * 8)
+        self.assertIn("keeps coming back at RIP 0x000000000010250b", d)
+        self.assertIn("returned to a fault without fixing its cause", d)
+
+    def test_a_report_with_a_data_selector_as_cs_points_at_the_frame(self):
+        d = check.diagnosis(self.REPORT.replace("RIP: 0018", "RIP: 0046"))
+        self.assertIn("CS=0x0046", d)
+        self.assertIn("trap frame was read at the wrong offsets", d)
+
+    def test_the_last_report_is_shown_when_the_tail_hides_it(self):
+        d = check.diagnosis(self.REPORT + "".join("line %d\n" % i for i in range(20)))
+        self.assertIn("last report: EXCEPTION: DIVIDE ERROR (#DE, vector 0); RIP: 0018:", d)
+        self.assertNotIn("last report", check.diagnosis(self.REPORT + "one more line\n"))

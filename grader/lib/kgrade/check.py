@@ -162,19 +162,21 @@ def evaluate(test, result, seed, symbols, log_path):
     def fail(status, message):
         return Outcome(status, 0, message, seed, result.duration, values=run.v)
 
+    last_output = "\n  last output:\n" + indent(tail(text) or "(nothing)") + diagnosis(text)
+
     if result.status == qemu.TIMEOUT and loader_errors(text):
         return fail(QEMU_ERROR, "the boot loader did not start the kernel:\n%s"
                     % indent("\n".join(loader_errors(text))))
     if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
-        return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped\n  last output:\n%s"
-                    % (result.duration, indent(tail(text) or "(nothing)")))
+        return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped%s"
+                    % (result.duration, last_output))
     if result.status == qemu.OUTPUT_LIMIT:
         return fail(OUTPUT_LIMIT, "more than %d bytes of serial output: stopped" % test.max_serial)
     if result.status == qemu.QEMU_ERROR:
         return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
     if result.status == qemu.TRIPLE_FAULT and test.end != qemu.TRIPLE_FAULT:
         why = log.fault_chain(symbols.symbolize, symbols.describe) or "the CPU reset"
-        return fail(TRIPLE, "triple fault: %s\n  last output:\n%s" % (why, indent(tail(text) or "(nothing)")))
+        return fail(TRIPLE, "triple fault: %s%s" % (why, last_output))
     if result.status != test.end:
         got = {qemu.SUCCESS: "exited with the success code",
                qemu.FAILURE: "stopped with the failure code",
@@ -182,8 +184,8 @@ def evaluate(test, result, seed, symbols, log_path):
                qemu.OTHER_EXIT: "exited with code %s" % (hex(result.kernel_code) if result.kernel_code is not None else "?"),
                qemu.TRIPLE_FAULT: "ended in a triple fault",
                qemu.TIMEOUT: "ran until the timeout"}.get(result.status, result.status)
-        return fail(FAIL, "expected the kernel to %s; it %s\n  last output:\n%s" % (
-            END_WORDS.get(test.end, test.end), got, indent(tail(text) or "(nothing)")))
+        return fail(FAIL, "expected the kernel to %s; it %s%s" % (
+            END_WORDS.get(test.end, test.end), got, last_output))
 
     problem = match_expectations(test, run)
     if problem:
@@ -204,6 +206,36 @@ def evaluate(test, result, seed, symbols, log_path):
     if run.problems:
         return fail(FAIL, "\n".join(run.problems))
     return Outcome(OK, test.points, "", seed, result.duration, values=run.v)
+
+
+KERNEL_CODE_SELECTORS = (0x08, 0x18)  # lab 04's GDT, and the boot GDT before it
+_HEADER = re.compile(r"^EXCEPTION: .*$", re.M)
+_RIP = re.compile(r"^RIP: ([0-9a-f]{4}):(0x[0-9a-f]+)", re.M)
+
+
+def diagnosis(text):
+    """What the output says that a short tail may hide, as indented lines:
+    the last report's header and RIP, a report whose CS is no code selector
+    (its trap frame was read at the wrong offsets), and one fault repeating
+    at one RIP (a fault handler that returned without fixing the cause)."""
+    notes = []
+    headers = list(_HEADER.finditer(text))
+    if headers:
+        last = headers[-1]
+        rip = _RIP.search(text, last.end())
+        shown = tail(text)
+        if last.group(0) not in shown:
+            notes.append("last report: %s%s" % (last.group(0), "; " + line_at(text, rip.start()) if rip else ""))
+        bad = sorted({int(m.group(1), 16) for m in _RIP.finditer(text)} - set(KERNEL_CODE_SELECTORS))
+        if bad:
+            notes.append("a report shows CS=%#06x, which is no kernel code selector (0x08, 0x18): the "
+                         "trap frame was read at the wrong offsets (dummy error code? push order? "
+                         "what is dropped before iretq?)" % bad[0])
+        rips = [m.group(2) for m in _RIP.finditer(text)][-6:]
+        if len(headers) >= 6 and len(set(rips)) == 1 and len({h.group(0) for h in headers[-6:]}) == 1:
+            notes.append("the same exception keeps coming back at RIP %s: a handler returned to a "
+                         "fault without fixing its cause, so the instruction ran again" % rips[0])
+    return "".join("\n  " + n for n in notes)
 
 
 def line_at(text, pos):
