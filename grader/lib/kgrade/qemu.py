@@ -8,6 +8,7 @@ always reaped: no QEMU outlives the Python process that started it.
 
 import atexit
 import os
+import re
 import select
 import shutil
 import signal
@@ -199,6 +200,32 @@ def run(args, *, timeout, max_serial=1 << 20, log_path=None):
     return RunResult(status, None if status in (TIMEOUT, OUTPUT_LIMIT) else rc,
                      serial, duration, log_path,
                      b"".join(err_chunks).decode("utf-8", errors="replace"), code)
+
+
+# A terminal control sequence: GRUB clears the screen on the serial line,
+# which would wipe what was printed above (the build, a GDB session).
+_CONTROL = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]?|$)")
+_CUT = re.compile(rb"\x1b[\[0-9;?]*$")
+
+
+def copy_serial(pipe, out):
+    """Copies QEMU's serial output (a pipe) to out (a binary file) until
+    QEMU closes it, dropping terminal control sequences. If out goes away
+    (a closed pipe), the output is still read, so that QEMU never blocks."""
+    carry = b""
+    while True:
+        data = os.read(pipe.fileno(), 4096)
+        if not data:
+            break
+        data = carry + data
+        m = _CUT.search(data)  # a sequence cut at the end waits for the rest
+        carry, data = (data[m.start():], data[:m.start()]) if m else (b"", data)
+        if out is not None:
+            try:
+                out.write(_CONTROL.sub(b"", data))
+                out.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                out = None
 
 
 def install_signal_handlers():
