@@ -66,6 +66,7 @@ help:
 	@echo "  make solution N [TEST=...]            the same with solutions/"
 	@echo "  make grade [N]                        grade your labs/ (all labs, or lab N)"
 	@echo "  make debug N [TEST=name]              QEMU paused + GDB with the kernel helpers"
+	@echo "  make debug N BATCH=cmds.gdb           the same, running GDB commands from a file, then quit"
 	@echo "  make debug-qemu N [TEST=name]         QEMU paused for your own debugger; prints the port"
 	@echo "  make build N / make iso N             only build stage N's ELF / GRUB ISO"
 	@echo "  make deps                             install the Debian packages (apt-get)"
@@ -76,7 +77,8 @@ help:
 	@echo "  make clean                            remove build/"
 	@echo
 	@echo "Variables: TREE=labs|solutions|DIR (whose labs), BASE=solutions (labs below N"
-	@echo "from the solutions), TEST=scenario, SEED=n, V=1 (show commands)."
+	@echo "from the solutions), TEST=scenario, SEED=n, V=1 (show commands),"
+	@echo "LAB_TIMEOUT=s (make lab stops QEMU after s seconds), DEBUG_TIMEOUT=s (with BATCH, default 60)."
 
 tree-exists:
 	@test -d "$(TREE_DIR)" || { echo "no tree $(TREE): TREE is labs, solutions or a directory of lab folders" >&2; exit 2; }
@@ -102,6 +104,7 @@ debug debug-qemu: tree-exists
 	@sh $(ROOT)/scripts/deps.sh check build iso run $(if $(filter debug,$(GOAL)),debug)
 	@$(STAGE_MAKE) -j$(JOBS) iso
 	@$(PY) $(ROOT)/scripts/debug-kernel $(if $(filter debug-qemu,$(GOAL)),--qemu-only) \
+		$(if $(BATCH),--batch '$(BATCH)' --timeout $(or $(DEBUG_TIMEOUT),60)) \
 		--iso $(OUT)/kernel.iso --elf $(OUT)/kernel.elf --test '$(TEST)' --seed '$(SEED)'
 
 grade:
