@@ -52,7 +52,7 @@ tree_key = $(if $(filter labs solutions,$(1)),$(1),tree-$(subst /,_,$(patsubst /
 TREE_DIR := $(call tree_dir,$(TREE))
 BASE_DIR := $(if $(BASE),$(call tree_dir,$(BASE)))
 OUT := $(ROOT)/build/$(call tree_key,$(TREE))$(if $(BASE),+base-$(call tree_key,$(BASE)))/stage$(N)
-STAGE_DESC := $(if $(filter 0,$(N)),core only,labs 1-$(N) from $(TREE)$(if $(BASE), (labs below $(N) from $(BASE))))
+STAGE_DESC := $(if $(filter 0,$(N)),core only,labs 1-$(N) from $(TREE)$(if $(and $(BASE),$(filter-out 1,$(N))), (labs below $(N) from $(BASE))))
 STAGE_MAKE = $(MAKE) --no-print-directory -f $(ROOT)/mk/stage.mk STAGE=$(N) \
 	TREE=$(TREE_DIR) BASE=$(BASE_DIR) OUT=$(OUT) STAGE_DESC='$(STAGE_DESC)'
 

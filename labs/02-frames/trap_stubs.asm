@@ -41,7 +41,8 @@ trap_common:
 	;          The frame is 184 bytes, so RSP is now 8 bytes off 16: align it
 	;          with `and rsp, -16` before `call trap_dispatch` (clear DF with
 	;          cld too: C code assumes it). Afterwards undo it all: RSP from
-	;          RBP, pop in reverse order, drop vector and error code, iretq.
+	;          RBP, then pop rbp, drop link_rip (add rsp, 8: it was only a
+	;          copy), pop r15 ... rax, drop vector and error code, iretq.
 
 ; All 256 stubs, then their addresses in vector order.
 %assign v 0

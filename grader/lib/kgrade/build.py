@@ -42,7 +42,7 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
     base_path = labs.tree_dir(base, root) if base else ""
     if desc is None:
         desc = "core only" if stage == 0 else "labs 1-%d from %s%s" % (
-            stage, tree, " (labs below %d from %s)" % (stage, base) if base else "")
+            stage, tree, " (labs below %d from %s)" % (stage, base) if base and stage > 1 else "")
     os.makedirs(out, exist_ok=True)
     cmd = ["make", "--no-print-directory", "-f", os.path.join(root, "mk", "stage.mk"),
            "-j%d" % jobs, "STAGE=%d" % stage, "TREE=" + tree_path, "BASE=" + base_path,

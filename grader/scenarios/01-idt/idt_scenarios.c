@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include "kprintf.h"
+#include "paging.h"
 #include "regs_roundtrip.h"
 #include "registry.h"
 #include "report.h"
@@ -57,6 +58,12 @@ SCENARIO(gate_bits, "decode the raw gate for vector 3 as the CPU sees it")
 		kprintf("IDTR limit 0x%x does not cover vector 3\n", idtr.limit);
 		return;
 	}
+	uint64_t *pte = paging_pte(idtr.base + 3 * 16);
+	if (!pte || !(*pte & PTE_P)) {
+		kprintf("IDTR points at 0x%lx, which is not mapped: no IDT of yours is loaded (exercise 2)\n",
+			(unsigned long)idtr.base);
+		return;
+	}
 	const uint64_t *raw = (const uint64_t *)(uintptr_t)(idtr.base + 3 * 16);
 	uint64_t lo = raw[0], hi = raw[1];
 	uint64_t offset = (lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000) | (hi << 32);
@@ -66,6 +73,8 @@ SCENARIO(gate_bits, "decode the raw gate for vector 3 as the CPU sees it")
 		(unsigned long)((lo >> 32) & 0x7), (unsigned long)((lo >> 40) & 0xF),
 		(unsigned long)((lo >> 45) & 0x3), (unsigned long)((lo >> 47) & 0x1));
 	kprintf("CS: 0x%04x\n", read_cs());
+	if (!((lo >> 47) & 1))
+		kprintf("gate 3 is not present: idt_init installs it (exercise 3), after idt_load (exercise 2)\n");
 }
 
 SCENARIO(breakpoint, "int3 returns to the next instruction")
