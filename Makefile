@@ -81,8 +81,8 @@ help:
 	@echo "LAB_TIMEOUT=s (make lab stops QEMU after s seconds), DEBUG_TIMEOUT=s (with BATCH, default 60)."
 
 tree-exists:
-	@test -d "$(TREE_DIR)" || { echo "no tree $(TREE): TREE is labs, solutions or a directory of lab folders" >&2; exit 2; }
-	@test -z "$(BASE)" -o -d "$(BASE_DIR)" || { echo "no tree $(BASE) for BASE" >&2; exit 2; }
+	@test -d "$(TREE_DIR)" || { echo "no tree $(TREE): TREE is labs, solutions or a directory of lab folders$(if $(filter solutions,$(TREE)), (this copy has no solutions/))" >&2; exit 2; }
+	@test -z "$(BASE)" -o -d "$(BASE_DIR)" || { echo "no tree $(BASE) for BASE$(if $(filter solutions,$(BASE)),: this copy has no solutions/ (a student handout does not ship them))" >&2; exit 2; }
 
 build: tree-exists
 	@sh $(ROOT)/scripts/deps.sh check build

@@ -34,6 +34,8 @@ for p in $SHIPPED; do
 done
 # shellcheck disable=SC2086
 tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude=.git -cf - $paths | tar -C "$dest" -xf -
+# The README's maintainer part speaks of solutions/ and tests/, which students do not get.
+sed -i '/^<!-- maintainers: /,$d' "$dest/README.md"
 
 # Reproducible: sorted names, one owner, the last commit's time (or now).
 stamp=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)
