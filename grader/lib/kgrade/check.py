@@ -147,7 +147,7 @@ def match_expectations(test, run):
             last = before.rstrip("\n").splitlines()[-1] if before.strip() else "(start of output)"
             after = tail(run.text[pos:]) or "(nothing)"
             return ("expected /%s/\n  after: %s\n  but the output went on with:\n%s" % (
-                pattern, last, "\n".join("    " + l for l in after.splitlines())))
+                pattern, last, indent(after)))
         run.v.update({k: v for k, v in m.groupdict().items() if v is not None})
         pos = m.end()
     return None
@@ -162,21 +162,22 @@ def evaluate(test, result, seed, symbols, log_path):
     def fail(status, message):
         return Outcome(status, 0, message, seed, result.duration, values=run.v)
 
-    last_output = "\n  last output:\n" + indent(tail(text) or "(nothing)") + diagnosis(text)
+    def last_output():  # only failures pay for the tail and the diagnosis
+        return "\n  last output:\n" + indent(tail(text) or "(nothing)") + diagnosis(text)
 
     if result.status == qemu.TIMEOUT and loader_errors(text):
         return fail(QEMU_ERROR, "the boot loader did not start the kernel:\n%s"
                     % indent("\n".join(loader_errors(text))))
     if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
         return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped%s"
-                    % (result.duration, last_output))
+                    % (result.duration, last_output()))
     if result.status == qemu.OUTPUT_LIMIT:
         return fail(OUTPUT_LIMIT, "more than %d bytes of serial output: stopped" % test.max_serial)
     if result.status == qemu.QEMU_ERROR:
         return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
     if result.status == qemu.TRIPLE_FAULT and test.end != qemu.TRIPLE_FAULT:
         why = log.fault_chain(symbols.symbolize, symbols.describe) or "the CPU reset"
-        return fail(TRIPLE, "triple fault: %s%s" % (why, last_output))
+        return fail(TRIPLE, "triple fault: %s%s" % (why, last_output()))
     if result.status != test.end:
         got = {qemu.SUCCESS: "exited with the success code",
                qemu.FAILURE: "stopped with the failure code",
@@ -185,7 +186,7 @@ def evaluate(test, result, seed, symbols, log_path):
                qemu.TRIPLE_FAULT: "ended in a triple fault",
                qemu.TIMEOUT: "ran until the timeout"}.get(result.status, result.status)
         return fail(FAIL, "expected the kernel to %s; it %s%s" % (
-            END_WORDS.get(test.end, test.end), got, last_output))
+            END_WORDS.get(test.end, test.end), got, last_output()))
 
     problem = match_expectations(test, run)
     if problem:
@@ -226,12 +227,13 @@ def diagnosis(text):
         shown = tail(text)
         if last.group(0) not in shown:
             notes.append("last report: %s%s" % (last.group(0), "; " + line_at(text, rip.start()) if rip else ""))
-        bad = sorted({int(m.group(1), 16) for m in _RIP.finditer(text)} - set(KERNEL_CODE_SELECTORS))
+        rip_lines = list(_RIP.finditer(text))
+        bad = sorted({int(m.group(1), 16) for m in rip_lines} - set(KERNEL_CODE_SELECTORS))
         if bad:
             notes.append("a report shows CS=%#06x, which is no kernel code selector (0x08, 0x18): the "
                          "trap frame was read at the wrong offsets (dummy error code? push order? "
                          "what is dropped before iretq?)" % bad[0])
-        rips = [m.group(2) for m in _RIP.finditer(text)][-6:]
+        rips = [m.group(2) for m in rip_lines[-6:]]
         if len(headers) >= 6 and len(set(rips)) == 1 and len({h.group(0) for h in headers[-6:]}) == 1:
             notes.append("the same exception keeps coming back at RIP %s: a handler returned to a "
                          "fault without fixing its cause, so the instruction ran again" % rips[0])

@@ -146,6 +146,27 @@ def decode_exit(rc, log_text):
     return QEMU_ERROR, None
 
 
+def verdict(rc, log_path, elf):
+    """(status, one line) on how a finished QEMU run ended, for people
+    (make lab, make debug): a triple fault comes with QEMU's chain."""
+    log_text = ""
+    if log_path and os.path.exists(log_path):
+        with open(log_path, "rb") as f:
+            log_text = f.read().decode("utf-8", errors="replace")
+    status, code = decode_exit(rc, log_text)
+    if status == TRIPLE_FAULT:
+        from .qemulog import QemuLog      # here, not at the top: qemulog and
+        from .symbols import Symbols      # symbols need nothing from this module
+        syms = Symbols(elf)
+        return status, "TRIPLE FAULT: " + QemuLog(log_text).fault_chain(syms.symbolize, syms.describe)
+    return status, {
+        SUCCESS: "kernel exited: success",
+        FAILURE: "kernel stopped with the failure code (a report or a panic above)",
+        RESET: "QEMU stopped: the CPU reset or powered off without a triple fault",
+        OTHER_EXIT: "kernel exited with code %#x" % (code or 0),
+    }.get(status, "QEMU failed to start (exit status %s)" % rc)
+
+
 def run(args, *, timeout, max_serial=1 << 20, log_path=None):
     """Runs QEMU with serial on stdout, bounded in time and output.
 
