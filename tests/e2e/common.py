@@ -11,11 +11,19 @@ from kgrade import labs, runner
 
 ROOT = labs.ROOT
 MUTANTS = os.path.join(ROOT, "tests", "mutants")
+VARIANTS = os.path.join(ROOT, "tests", "variants")
 
 
-def boots():
-    """Boot paths the end-to-end tests use: E2E_BOOTS=fast,grub (default both)."""
-    return [b for b in os.environ.get("E2E_BOOTS", "fast,grub").split(",") if b]
+def boots(var="E2E_BOOTS", default="fast,grub"):
+    """Boot paths the end-to-end tests use: E2E_BOOTS=fast,grub (default both).
+    Patched trees (mutants, variants) read PATCH_BOOTS, default fast only: the
+    boot path changes how the kernel is loaded, not what a lab file does, and
+    tests/boot/test_paths_agree.py holds the two paths to the same grades."""
+    return [b for b in os.environ.get(var, default).split(",") if b]
+
+
+def patch_boots():
+    return boots("PATCH_BOOTS", "fast")
 
 
 def grade(lab, tree, base=None, boot="fast", jobs=2, seed=None):
@@ -32,13 +40,16 @@ def explain(results):
     return "\n".join("%s %s: %s" % (r.name, r.status, r.message) for r in results if not r.passed)
 
 
-class Mutant:
-    """tests/mutants/NN-name/NAME.patch: a solution with one known bug.
+class Patch:
+    """tests/mutants/NN-name/NAME.patch or tests/variants/NN-name/NAME.patch:
+    a change to solutions/ for lab NN.
 
-    The patch starts with two header lines, then a diff against solutions/
-    (paths like a/02-frames/trap_stubs.asm):
+    The patch starts with header lines, then a diff against solutions/
+    (paths like a/02-frames/trap_stubs.asm). A mutant (one known bug):
         Mutant: what the bug is, in one line
         Loses: test_a test_b       (the tests of lab NN it must fail, exactly)
+    A variant (a correct alternative, which must keep full marks):
+        Variant: what differs from the solution, in one line
     """
 
     def __init__(self, path):
@@ -48,12 +59,13 @@ class Mutant:
         self.lab = int(self.folder.split("-")[0])
         with open(path) as f:
             text = f.read()
-        m = re.search(r"^Mutant: (.*)$", text, re.M)
+        m = re.search(r"^(Mutant|Variant): (.*)$", text, re.M)
         l = re.search(r"^Loses: (.*)$", text, re.M)
-        if not m or not l:
-            raise ValueError("%s: needs 'Mutant:' and 'Loses:' header lines" % path)
-        self.description = m.group(1).strip()
-        self.loses = sorted(l.group(1).split())
+        if not m or (m.group(1) == "Mutant") != bool(l):
+            raise ValueError("%s: needs a 'Mutant:' and a 'Loses:' header line, or one 'Variant:' line" % path)
+        self.kind = m.group(1).lower()
+        self.description = m.group(2).strip()
+        self.loses = sorted(l.group(1).split()) if l else []
 
     def make_tree(self):
         """A temporary copy of solutions/ with the patch applied."""
@@ -68,13 +80,25 @@ class Mutant:
         return tmp, tree
 
 
-def all_mutants():
+Mutant = Patch
+
+
+def all_patches(top):
+    """Every NN-name/*.patch under top (tests/mutants or tests/variants)."""
     out = []
-    for folder in sorted(os.listdir(MUTANTS)) if os.path.isdir(MUTANTS) else []:
-        d = os.path.join(MUTANTS, folder)
+    for folder in sorted(os.listdir(top)) if os.path.isdir(top) else []:
+        d = os.path.join(top, folder)
         if os.path.isdir(d):
-            out += [Mutant(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f.endswith(".patch")]
+            out += [Patch(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f.endswith(".patch")]
     return out
+
+
+def all_mutants():
+    return all_patches(MUTANTS)
+
+
+def all_variants():
+    return all_patches(VARIANTS)
 
 
 def drop_build(tree):

@@ -1,6 +1,7 @@
 """Every mutant (a solution with one known bug) loses exactly the tests its
-header names, on every boot path: the grader's tests can fail, and fail
-for the right reason. One build per mutant serves all boot paths."""
+header names, on the boot paths of PATCH_BOOTS (default: fast): the
+grader's tests can fail, and fail for the right reason. One build per
+mutant serves all boot paths."""
 
 import shutil
 import unittest
@@ -16,7 +17,7 @@ def make_test(mutant):
     def test(self):
         tmp, tree = mutant.make_tree()
         try:
-            for boot in common.boots():
+            for boot in common.patch_boots():
                 with self.subTest(boot=boot):
                     results = common.grade(mutant.lab, tree, boot=boot)
                     lost = common.failed_names(results)
@@ -30,4 +31,5 @@ def make_test(mutant):
 
 
 for _m in common.all_mutants():
+    assert _m.kind == "mutant", _m.path
     setattr(MutantTests, "test_%s_%s" % (_m.folder.replace("-", "_"), _m.name), make_test(_m))
