@@ -25,19 +25,20 @@ ifneq ($(filter $(GOAL),$(NUMBERED)),)
   endif
 endif
 
-# Validate N for the goals that need one (grade may go without).
+# Validate N for the goals that need one (grade may go without). The lab
+# list is mk/labs.mk's; whether the lab's folder exists, run-kernel says.
 ifneq ($(filter $(GOAL),lab solution build iso debug debug-qemu),)
   ifeq ($(N),)
-    $(error no lab given: use make $(GOAL) N, labs are 1-4)
+    $(error no lab given: use make $(GOAL) N, labs are $(LAB_SPAN))
   endif
   ifeq ($(filter $(N),0 $(LAB_NUMBERS)),)
-    $(error no lab $(N): labs are 1-4)
+    $(error no lab $(N): labs are $(LAB_SPAN))
   endif
 endif
 ifeq ($(GOAL),grade)
   ifneq ($(N),)
     ifeq ($(filter $(N),$(LAB_NUMBERS)),)
-      $(error no lab $(N): labs are 1-4)
+      $(error no lab $(N): labs are $(LAB_SPAN))
     endif
   endif
 endif
@@ -46,21 +47,16 @@ ifeq ($(GOAL),solution)
   TREE := solutions
 endif
 
-# TREE/BASE: labs, solutions, or a directory of NN-name/ folders.
-tree_dir = $(if $(filter labs solutions,$(1)),$(ROOT)/$(1),$(abspath $(1)))
-tree_key = $(if $(filter labs solutions,$(1)),$(1),tree-$(subst /,_,$(patsubst /%,%,$(abspath $(1)))))
-TREE_DIR := $(call tree_dir,$(TREE))
-BASE_DIR := $(if $(BASE),$(call tree_dir,$(BASE)))
-OUT := $(ROOT)/build/$(call tree_key,$(TREE))$(if $(BASE),+base-$(call tree_key,$(BASE)))/stage$(N)
-STAGE_DESC := $(if $(filter 0,$(N)),core only,labs 1-$(N) from $(TREE)$(if $(and $(BASE),$(filter-out 1,$(N))), (labs below $(N) from $(BASE))))
-STAGE_MAKE = $(MAKE) --no-print-directory -f $(ROOT)/mk/stage.mk STAGE=$(N) \
-	TREE=$(TREE_DIR) BASE=$(BASE_DIR) OUT=$(OUT) STAGE_DESC='$(STAGE_DESC)'
+# Values a person typed reach the scripts through the environment, never
+# through the shell's parser: quotes or spaces in them stay data.
+export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
+RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
 .PHONY: help lab solution build iso debug debug-qemu grade check deps skeletons \
-	docs handout autograder clean tree-exists
+	docs handout autograder clean
 
 help:
-	@echo "Labs: 1 idt, 2 frames, 3 pagefault, 4 double-fault. N below is a lab number."
+	@echo "Labs (N: folder):$(foreach n,$(LAB_NUMBERS), $(n): $(LAB_$(n)))"
 	@echo
 	@echo "  make lab N [TEST=name|list] [SEED=n]  build stage N from labs/ and boot it in QEMU"
 	@echo "  make solution N [TEST=...]            the same with solutions/"
@@ -80,36 +76,28 @@ help:
 	@echo "from the solutions), TEST=scenario, SEED=n, V=1 (show commands),"
 	@echo "LAB_TIMEOUT=s (make lab stops QEMU after s seconds), DEBUG_TIMEOUT=s (with BATCH, default 60)."
 
-tree-exists:
-	@test -d "$(TREE_DIR)" || { echo "no tree $(TREE): TREE is labs, solutions or a directory of lab folders$(if $(filter solutions,$(TREE)), (this copy has no solutions/))" >&2; exit 2; }
-	@test -z "$(BASE)" -o -d "$(BASE_DIR)" || { echo "no tree $(BASE) for BASE$(if $(filter solutions,$(BASE)),: this copy has no solutions/ (a student handout does not ship them))" >&2; exit 2; }
-
-build: tree-exists
+build:
 	@sh $(ROOT)/scripts/deps.sh check build
-	@$(STAGE_MAKE) -j$(JOBS) elf
-	@echo "$(OUT)/kernel.elf"
+	@$(RUN_KERNEL) --build-only elf
 
-iso: tree-exists
+iso:
 	@sh $(ROOT)/scripts/deps.sh check build iso
-	@$(STAGE_MAKE) -j$(JOBS) iso
-	@echo "$(OUT)/kernel.iso"
+	@$(RUN_KERNEL) --build-only iso
 
-lab solution: tree-exists
+lab solution:
 	@sh $(ROOT)/scripts/deps.sh check build iso run
-	@$(STAGE_MAKE) -j$(JOBS) iso
-	@$(PY) $(ROOT)/scripts/run-kernel --iso $(OUT)/kernel.iso --elf $(OUT)/kernel.elf \
-		--test '$(TEST)' --seed '$(SEED)' --log $(OUT)/qemu.log
+	@$(RUN_KERNEL) --test "$$TEST" --seed "$$SEED"
 
-debug debug-qemu: tree-exists
+debug debug-qemu:
 	@sh $(ROOT)/scripts/deps.sh check build iso run $(if $(filter debug,$(GOAL)),debug)
-	@$(STAGE_MAKE) -j$(JOBS) iso
-	@$(PY) $(ROOT)/scripts/debug-kernel $(if $(filter debug-qemu,$(GOAL)),--qemu-only) \
-		$(if $(BATCH),--batch '$(BATCH)' --timeout $(or $(DEBUG_TIMEOUT),60)) \
-		--iso $(OUT)/kernel.iso --elf $(OUT)/kernel.elf --test '$(TEST)' --seed '$(SEED)'
+	@$(PY) $(ROOT)/scripts/debug-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" \
+		$(if $(filter debug-qemu,$(GOAL)),--qemu-only) \
+		$(if $(BATCH),--batch "$$BATCH" --timeout "$${DEBUG_TIMEOUT:-60}") \
+		--test "$$TEST" --seed "$$SEED"
 
 grade:
 	@sh $(ROOT)/scripts/deps.sh check build run
-	@$(PY) $(ROOT)/grader/grade $(N) --tree $(TREE) $(if $(BASE),--base $(BASE))
+	@$(PY) $(ROOT)/grader/grade $(N) --tree "$$TREE" $(if $(BASE),--base "$$BASE")
 
 check:
 	@test -f $(ROOT)/tests/run-all || { echo "make check runs the project's own test suite, which the student handout leaves out: use make grade" >&2; exit 2; }

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "kprintf.h"
 
-/* One function; the table is sorted by address (tools/gen-ksyms.sh). */
+/* One function; the table is sorted by address (scripts/gen-ksyms). */
 struct ksym {
 	uint64_t addr;
 	uint64_t size; /* 0 if unknown: then it extends to the next symbol */

@@ -3,35 +3,13 @@
 #include "kprintf.h"
 #include "ksyms.h"
 
+#define EXCEPTION_ENTRY_(vector, id, name_, err) [vector] = { name_, "#" #id },
+/* Names and mnemonics by vector, from the one table (x86_exceptions.h). */
 static const struct {
 	const char *name;
 	const char *mnemonic;
-} exceptions[X86_NR_EXCEPTIONS] = {
-	[0]  = { "DIVIDE ERROR", "#DE" },
-	[1]  = { "DEBUG", "#DB" },
-	[2]  = { "NON-MASKABLE INTERRUPT", "#NMI" },
-	[3]  = { "BREAKPOINT", "#BP" },
-	[4]  = { "OVERFLOW", "#OF" },
-	[5]  = { "BOUND RANGE EXCEEDED", "#BR" },
-	[6]  = { "INVALID OPCODE", "#UD" },
-	[7]  = { "DEVICE NOT AVAILABLE", "#NM" },
-	[8]  = { "DOUBLE FAULT", "#DF" },
-	[9]  = { "COPROCESSOR SEGMENT OVERRUN", "#CSO" },
-	[10] = { "INVALID TSS", "#TS" },
-	[11] = { "SEGMENT NOT PRESENT", "#NP" },
-	[12] = { "STACK-SEGMENT FAULT", "#SS" },
-	[13] = { "GENERAL PROTECTION FAULT", "#GP" },
-	[14] = { "PAGE FAULT", "#PF" },
-	[16] = { "X87 FLOATING-POINT ERROR", "#MF" },
-	[17] = { "ALIGNMENT CHECK", "#AC" },
-	[18] = { "MACHINE CHECK", "#MC" },
-	[19] = { "SIMD FLOATING-POINT ERROR", "#XM" },
-	[20] = { "VIRTUALIZATION EXCEPTION", "#VE" },
-	[21] = { "CONTROL PROTECTION", "#CP" },
-	[28] = { "HYPERVISOR INJECTION", "#HV" },
-	[29] = { "VMM COMMUNICATION", "#VC" },
-	[30] = { "SECURITY EXCEPTION", "#SX" },
-};
+} exceptions[X86_NR_EXCEPTIONS] = { X86_EXCEPTIONS(EXCEPTION_ENTRY_) };
+#undef EXCEPTION_ENTRY_
 
 const char *exception_name(unsigned vector)
 {
@@ -49,13 +27,7 @@ const char *exception_mnemonic(unsigned vector)
 
 bool exception_has_error_code(unsigned vector)
 {
-	switch (vector) {
-	case 8: case 10: case 11: case 12: case 13: case 14:
-	case 17: case 21: case 29: case 30:
-		return true;
-	default:
-		return false;
-	}
+	return vector < X86_NR_EXCEPTIONS && (X86_ERROR_CODE_MASK >> vector & 1);
 }
 
 void report_header(unsigned vector)

@@ -22,7 +22,7 @@ STAGE_LABS := $(wordlist 1,$(STAGE),$(LAB_NUMBERS))
 lab_dir = $(if $(and $(BASE),$(filter-out $(STAGE),$(1))),$(BASE),$(TREE))/$(LAB_$(1))
 scen_dir = $(ROOT)/grader/scenarios/$(LAB_$(1))
 
-COMMON_C   := $(wildcard $(ROOT)/common/*.c)
+COMMON_C   := $(filter-out %.offsets.c,$(wildcard $(ROOT)/common/*.c))
 COMMON_ASM := $(wildcard $(ROOT)/common/boot/*.asm)
 CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c $(ROOT)/grader/scenarios/00-core/*.asm)
 
@@ -38,9 +38,12 @@ OBJS += $(foreach s,$(filter %.c %.asm,$(2)),$(call obj_of,$(s),$(1)))
 $(foreach s,$(filter %.c,$(2)),$(eval $(call c_rule,$(s),$(1),$(3))))
 $(foreach s,$(filter %.asm,$(2)),$(eval $(call asm_rule,$(s),$(1),$(3))))
 endef
+# LAB_ORDER: the lab's number zero-padded, so that the linker's text sort of
+# the .lab_init.NN sections puts lab 10 after lab 9.
+pad2 = $(if $(filter 0 1 2 3 4 5 6 7 8 9,$(1)),0$(1),$(1))
 define c_rule
 $(call obj_of,$(1),$(2)): $(1) | $(OUT)/obj/$(2)/
-	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) $(INCLUDES) -c $$< -o $$@
+	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) -DLAB_ORDER=$(call pad2,$(3)) $(INCLUDES) -c $$< -o $$@
 endef
 define asm_rule
 $(call obj_of,$(1),$(2)): $(1) $(GEN_INCS) | $(OUT)/obj/$(2)/
@@ -48,10 +51,12 @@ $(call obj_of,$(1),$(2)): $(1) $(GEN_INCS) | $(OUT)/obj/$(2)/
 		$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))/) -MD $$(@:.o=.d) $$< -o $$@
 endef
 
-# NAME.offsets.c in a lab folder -> $(OUT)/gen/NAME.inc: structure offsets
-# for NASM computed by the C compiler (the Linux asm-offsets technique), so
-# a layout is written once, in C.
-OFFSET_SRCS := $(foreach n,$(STAGE_LABS),$(wildcard $(call lab_dir,$(n))/*.offsets.c))
+# NAME.offsets.c in common/ or a lab folder -> $(OUT)/gen/NAME.inc: constants
+# and structure offsets for NASM computed by the C compiler (the Linux
+# asm-offsets technique), so a fact or a layout is written once, in C. They
+# come out as %define, so NASM's %if can test them too.
+OFFSET_SRCS := $(wildcard $(ROOT)/common/*.offsets.c) \
+	$(foreach n,$(STAGE_LABS),$(wildcard $(call lab_dir,$(n))/*.offsets.c))
 GEN_INCS := $(patsubst %.offsets.c,$(OUT)/gen/%.inc,$(notdir $(OFFSET_SRCS)))
 
 $(eval $(call add_sources,common,$(COMMON_C) $(COMMON_ASM),0))
@@ -63,7 +68,7 @@ $(eval $(call add_sources,extra,$(EXTRA_SRCS),0))
 define offsets_rule
 $(OUT)/gen/$(basename $(basename $(notdir $(1)))).inc: $(1) | $(OUT)/gen/
 	$$(Q)$(CC) $(KERNEL_CFLAGS) $(INCLUDES) -S $$< -o $$@.s
-	$$(Q)sed -n 's/.*@@asm-offset \([A-Za-z0-9_]*\) \$$$$\{0,1\}\([0-9-]*\).*/\1 equ \2/p' $$@.s > $$@.tmp
+	$$(Q)sed -n 's/.*@@asm-offset \([A-Za-z0-9_]*\) \$$$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $$@.s > $$@.tmp
 	$$(Q)mv $$@.tmp $$@
 endef
 $(foreach s,$(OFFSET_SRCS),$(eval $(call offsets_rule,$(s))))
@@ -88,12 +93,13 @@ OBJS += $(OUT)/obj/stage_info.o
 # Two links: the second embeds the first's function symbols in .ksyms,
 # which the linker script places last so no other address moves.
 LINK = $(LD) $(KERNEL_LDFLAGS) -T $(ROOT)/common/linker.ld -o $(1) $(OBJS) $(2)
-$(OUT)/ksyms0.o: $(ROOT)/scripts/gen-ksyms.sh | $(OUT)/
-	$(Q)sh $< > $(OUT)/ksyms0.asm
+GEN_KSYMS := $(ROOT)/scripts/gen-ksyms $(ROOT)/grader/lib/kgrade/symbols.py
+$(OUT)/ksyms0.o: $(GEN_KSYMS) | $(OUT)/
+	$(Q)python3 $(ROOT)/scripts/gen-ksyms > $(OUT)/ksyms0.asm
 	$(Q)$(NASM) -f elf64 $(OUT)/ksyms0.asm -o $@
-$(ELF): $(OBJS) $(OUT)/ksyms0.o $(ROOT)/common/linker.ld $(ROOT)/scripts/gen-ksyms.sh
+$(ELF): $(OBJS) $(OUT)/ksyms0.o $(ROOT)/common/linker.ld $(GEN_KSYMS)
 	$(Q)$(call LINK,$(OUT)/kernel.pass1.elf,$(OUT)/ksyms0.o)
-	$(Q)sh $(ROOT)/scripts/gen-ksyms.sh $(OUT)/kernel.pass1.elf > $(OUT)/ksyms.asm
+	$(Q)python3 $(ROOT)/scripts/gen-ksyms $(OUT)/kernel.pass1.elf > $(OUT)/ksyms.asm
 	$(Q)$(NASM) -f elf64 $(OUT)/ksyms.asm -o $(OUT)/ksyms.o
 	$(Q)$(call LINK,$@.tmp,$(OUT)/ksyms.o)
 	$(Q)mv $@.tmp $@

@@ -16,6 +16,9 @@
 #ifndef LAB_ID
 #define LAB_ID 0 /**< the lab this file belongs to: -DLAB_ID=N from the build, 0 for the core */
 #endif
+#ifndef LAB_ORDER
+#define LAB_ORDER 00 /**< LAB_ID zero-padded (-DLAB_ORDER=05): the linker sorts init sections by it as text */
+#endif
 
 #define REGISTRY_STR_(x) #x
 #define REGISTRY_STR(x) REGISTRY_STR_(x)
@@ -42,7 +45,7 @@ struct scenario {
  */
 #define LAB_INIT(fn) \
 	static const struct lab_init lab_init_##fn \
-	__attribute__((used, section(".lab_init." REGISTRY_STR(LAB_ID)), aligned(8))) = { fn, #fn, LAB_ID }
+	__attribute__((used, section(".lab_init." REGISTRY_STR(LAB_ORDER)), aligned(8))) = { fn, #fn, LAB_ID }
 
 #define SCENARIO_DEFINE_(name_, summary_, demo_) \
 	static void scenario_##name_(void) __attribute__((noinline, noclone)); \

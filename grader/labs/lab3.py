@@ -140,14 +140,8 @@ ROOT_LINE = r"^level-4 table at phys (?P<%sroot>0x[0-9a-f]{16}) \(CR3 (?P<%scr3>
 
 def log_cr3(r, vector):
     """CR3 in QEMU's register dump at the first delivery of vector, or None."""
-    try:
-        with open(r.result.log_path, errors="replace") as f:
-            text = f.read()
-    except (OSError, TypeError):
-        return None
-    m = re.search(r"^\s*\d+: v=%02x .*?^CR0=[0-9a-f]+ CR2=[0-9a-f]+ CR3=(?P<cr3>[0-9a-f]+)" % vector,
-                  text, re.M | re.S)
-    return int(m.group("cr3"), 16) if m else None
+    seen = r.saw(vector)
+    return seen.cr3 if seen else None
 
 
 def check_cr3(r):

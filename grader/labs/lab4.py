@@ -40,16 +40,7 @@ def escalated(r, first, second, match=lambda i: True):
     which QEMU's log shows `second` raised while delivering it, then a #DF
     delivered; None if there is no such chain."""
     lo, hi = r.sym.kernel_range
-    recs = r.log.records
-    for n, rec in enumerate(recs):
-        if rec[0] != "deliver" or rec[1].vector != first or not lo <= rec[1].rip < hi \
-                or not match(rec[1]):
-            continue
-        rest = [x for x in recs[n + 1:] if x[0] in ("raise", "deliver")]
-        if len(rest) >= 2 and rest[0] == ("raise", first, second) \
-                and rest[1][0] == "deliver" and rest[1][1].vector == 8:
-            return rec[1]
-    return None
+    return r.log.escalation(first, second, match, lo, hi)
 
 
 # ---- missing_handler ----

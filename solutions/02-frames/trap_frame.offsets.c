@@ -2,7 +2,7 @@
  *
  * The build compiles this file to assembly only; each OFFSET line leaves a
  * marker "@@asm-offset NAME VALUE" there, which mk/stage.mk turns into
- * "NAME equ VALUE". The layout is thus written once, in trap_frame.h.
+ * "%define NAME VALUE". The layout is thus written once, in trap_frame.h.
  */
 #include <stddef.h>
 #include "trap_frame.h"

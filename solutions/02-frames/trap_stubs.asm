@@ -6,11 +6,13 @@
 ;             calls trap_dispatch(frame), restores them and returns (iretq).
 
 %include "trap_frame.inc"              ; TF_* offsets, computed from trap_frame.h
+%include "x86_exceptions.inc"          ; X86_ERROR_CODE_MASK, from x86_exceptions.h
 
 extern trap_dispatch
 
-; True for the vectors where the CPU pushes an error code itself.
-%define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+; True for the vectors where the CPU pushes an error code itself (8, 10-14,
+; 17, 21, 29, 30: bit v of the mask, from the kernel's table of exceptions).
+%define HAS_ERROR_CODE(v) ((v) < X86_NR_EXCEPTIONS && ((X86_ERROR_CODE_MASK >> (v)) & 1))
 
 section .text
 

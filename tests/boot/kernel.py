@@ -4,11 +4,8 @@ machinery (kgrade.build, kgrade.qemu), several QEMUs at a time."""
 import concurrent.futures
 import os
 import re
-import shutil
-import tempfile
 
-from kgrade import build, check, labs, qemu, spec
-from kgrade.qemulog import QemuLog
+from kgrade import build, check, labs, launch, spec
 
 ROOT = labs.ROOT
 BOOTS = ("fast", "grub")
@@ -38,36 +35,22 @@ def stages(tree="solutions"):
 class Boot:
     """One finished run: the RunResult, the kernel's text, QEMU's log."""
 
-    def __init__(self, result, log_text):
+    def __init__(self, result):
         self.result = result
         self.status = result.status
         self.text = check.kernel_text(result.text)
-        self.log_text = log_text
-        self.log = QemuLog(log_text)
+        self.log_text = result.log_text.decode("utf-8", errors="replace")
+        self.log = result.log
 
     def evaluate(self, test, seed, symbols):
         """check.evaluate on this run, as the grader would judge it."""
-        with tempfile.TemporaryDirectory(prefix="kboot-") as tmp:
-            path = os.path.join(tmp, "qemu.log")
-            with open(path, "w") as f:
-                f.write(self.log_text)
-            return check.evaluate(test, self.result, seed, symbols, path)
+        return check.evaluate(test, self.result, seed, symbols)
 
 
 def boot(b, cmdline, path="fast", timeout=20, max_serial=1 << 20):
-    """Boots build b with cmdline on one boot path; returns a Boot."""
-    tmp = tempfile.mkdtemp(prefix="kboot-")
-    try:
-        log = os.path.join(tmp, "qemu.log")
-        r = qemu.run(qemu.argv(boot=path, elf=b.elf, iso=b.iso, cmdline=cmdline, log=log),
-                     timeout=timeout, max_serial=max_serial, log_path=log)
-        text = ""
-        if os.path.exists(log):
-            with open(log, "rb") as f:
-                text = f.read().decode("utf-8", errors="replace")
-        return Boot(r, text)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Boots build b with cmdline on one boot path (kgrade.launch, as the
+    grader does); returns a Boot."""
+    return Boot(launch.bounded(b, path, cmdline, timeout=timeout, max_serial=max_serial))
 
 
 def boot_all(jobs):

@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 from kgrade import check, labs, qemu, runner, spec
+from kgrade.qemulog import QemuLog
+from kgrade.symbols import MissingSymbol
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
@@ -27,7 +29,7 @@ class FakeSymbols:
         try:
             return self.addr[name]
         except KeyError:
-            raise KeyError("symbol %r is not in the kernel" % name) from None
+            raise MissingSymbol("symbol %r is not in the kernel" % name) from None
 
     def __contains__(self, name):
         return name in self.addr
@@ -58,20 +60,24 @@ class Recorded:
     def sym(self, name):
         return self.facts["symbols"][name][0]
 
-    def result(self, serial=None):
-        """A qemu.RunResult as the recorded run ended."""
-        return result(self.facts["status"], serial if serial is not None else self.serial,
-                      log_path=self.log_path)
+    def result(self, serial=None, log_path=None):
+        """A qemu.RunResult as the recorded run ended (with another
+        recording's log, if log_path is given)."""
+        return result(END[self.facts["status"]], serial if serial is not None else self.serial,
+                      log_path=log_path or self.log_path)
 
 
+END = {e.label: e for e in qemu.End}  # the recordings' facts name Ends by label
 _EXIT_CODES = {qemu.SUCCESS: 33, qemu.FAILURE: 35, qemu.TRIPLE_FAULT: 0, qemu.RESET: 0}
 
 
 def result(status, serial=b"", log_path=None, stderr="", kernel_code=None, duration=0.25):
-    """A qemu.RunResult with the given end and serial bytes."""
+    """A qemu.RunResult with the given end and serial bytes, and the log
+    read from log_path (none if not given)."""
     if isinstance(serial, str):
         serial = serial.encode()
-    return qemu.RunResult(status, _EXIT_CODES.get(status), serial, duration, log_path, stderr,
+    log = QemuLog.read(log_path) if log_path else QemuLog()
+    return qemu.RunResult(status, _EXIT_CODES.get(status), serial, duration, log, stderr,
                           kernel_code)
 
 

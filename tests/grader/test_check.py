@@ -12,7 +12,7 @@ BANNER = "lab kernel: stage 9 (scratch)\n"
 
 def evaluate(test, status=qemu.SUCCESS, text="", seed=5, symbols=None, log_path=None, **kw):
     return check.evaluate(test, result(status, BANNER + text, log_path=log_path, **kw), seed,
-                          symbols or FakeSymbols(), log_path)
+                          symbols or FakeSymbols())
 
 
 class OrderedExpectations(unittest.TestCase):
@@ -117,7 +117,7 @@ class EndStates(unittest.TestCase):
 
     def test_boot_loader_error(self):
         grub = "\x1b[H\x1b[Jerror: no multiboot header found.\nerror: you need to load the kernel first.\ngrub> "
-        o = check.evaluate(make_test(), result(qemu.TIMEOUT, grub), 1, FakeSymbols(), None)
+        o = check.evaluate(make_test(), result(qemu.TIMEOUT, grub), 1, FakeSymbols())
         self.assertEqual((o.status, o.score), (check.QEMU_ERROR, 0))
         self.assertIn("error: no multiboot header found.", o.message)
         # Once the kernel is up, an "error:" line is the kernel's own business.
@@ -136,7 +136,7 @@ class EndStates(unittest.TestCase):
 
     def test_triple_fault_is_explained_from_the_log(self):
         rec = Recorded("write_text")
-        o = check.evaluate(make_test(expect=[r"never"]), rec.result(), 1, rec.symbols, rec.log_path)
+        o = check.evaluate(make_test(expect=[r"never"]), rec.result(), 1, rec.symbols)
         self.assertEqual((o.status, o.score), (check.TRIPLE, 0))
         self.assertRegex(o.message, r"#PF at RIP 0x[0-9a-f]+ <scenario_write_text\+0x[0-9a-f]+>")
         self.assertIn("CR2 %#x" % (rec.sym("__text_start") + 0x10), o.message)
@@ -146,7 +146,7 @@ class EndStates(unittest.TestCase):
     def test_triple_fault_as_the_expected_end(self):
         rec = Recorded("write_text")
         test = make_test(end=spec.TRIPLE_FAULT, expect=[r"^writing to \.text at (?P<p>0x[0-9a-f]+)$"])
-        o = check.evaluate(test, rec.result(), 1, rec.symbols, rec.log_path)
+        o = check.evaluate(test, rec.result(), 1, rec.symbols)
         self.assertEqual(o.status, check.OK, o.message)
 
 
@@ -230,7 +230,7 @@ class Witness(unittest.TestCase):
     def test_real_breakpoint_passes_lab1(self):
         rec = Recorded("int3_ok")
         test = lab_test(1, "breakpoint")
-        o = check.evaluate(test, rec.result(), 1, rec.symbols, rec.log_path)
+        o = check.evaluate(test, rec.result(), 1, rec.symbols)
         self.assertEqual((o.status, o.score), (check.OK, test.points), o.message)
 
     def test_same_text_without_the_exception_scores_zero(self):
@@ -238,13 +238,13 @@ class Witness(unittest.TestCase):
         # took no breakpoint (it never reached an IDT).
         ok, other = Recorded("int3_ok"), Recorded("write_text")
         test = lab_test(1, "breakpoint")
-        o = check.evaluate(test, ok.result(), 1, ok.symbols, other.log_path)
+        o = check.evaluate(test, ok.result(log_path=other.log_path), 1, ok.symbols)
         self.assertEqual((o.status, o.score), (check.FAIL, 0))
         self.assertIn("QEMU's log shows no vector 3", o.message)
 
     def test_no_log_at_all_scores_zero(self):
         rec = Recorded("int3_ok")
-        o = check.evaluate(lab_test(1, "breakpoint"), rec.result(), 1, rec.symbols, None)
+        o = check.evaluate(lab_test(1, "breakpoint"), result(qemu.SUCCESS, rec.serial), 1, rec.symbols)
         self.assertEqual(o.status, check.FAIL)
 
     def test_witness_fields_must_match(self):
@@ -253,15 +253,15 @@ class Witness(unittest.TestCase):
         for kw, ok in ((dict(error=3, cr2=cr2), True), (dict(error=2), False),
                        (dict(cr2=cr2 + 1), False)):
             test = make_test(end=spec.TRIPLE_FAULT, check=lambda r, kw=kw: r.witness(14, **kw))
-            o = check.evaluate(test, rec.result(), 1, rec.symbols, rec.log_path)
+            o = check.evaluate(test, rec.result(), 1, rec.symbols)
             self.assertEqual(o.status == check.OK, ok, (kw, o.message))
 
     def test_only_the_kernels_own_exceptions_count(self):
         rec = Recorded("write_text")
         outside = FakeSymbols(kernel_range=(0x400000, 0x500000))
         test = make_test(end=spec.TRIPLE_FAULT, check=lambda r: r.witness(14))
-        self.assertEqual(check.evaluate(test, rec.result(), 1, rec.symbols, rec.log_path).status, check.OK)
-        self.assertEqual(check.evaluate(test, rec.result(), 1, outside, rec.log_path).status, check.FAIL)
+        self.assertEqual(check.evaluate(test, rec.result(), 1, rec.symbols).status, check.OK)
+        self.assertEqual(check.evaluate(test, rec.result(), 1, outside).status, check.FAIL)
 
 
 if __name__ == "__main__":

@@ -75,12 +75,11 @@ class DoubleFaultChain(unittest.TestCase):
         self.rec, self.log = load("df_chain")
 
     def test_records(self):
-        kinds = [r[0] for r in self.log.records]
-        self.assertEqual(kinds[-1], "triple")
-        raises = [r[1:] for r in self.log.records if r[0] == "raise"]
-        self.assertEqual(raises[0], (-1, 14))     # the first, with nothing pending
-        self.assertIn((14, 13), raises)           # #PF found no gate: #GP
-        self.assertEqual(raises[-1][0], 8)         # the #DF could not be delivered either
+        self.assertIsInstance(self.log.records[-1], qemulog.TripleFault)
+        raises = [r for r in self.log.records if isinstance(r, qemulog.Raise)]
+        self.assertEqual(raises[0], qemulog.Raise(None, 14))  # the first, with nothing pending
+        self.assertIn(qemulog.Raise(14, 13), raises)         # #PF found no gate: #GP
+        self.assertEqual(raises[-1].pending, 8)              # the #DF could not be delivered either
         pf = self.log.saw(14)
         self.assertEqual((pf.cr2, pf.error), (0xdeadbeef, 0))
         self.assertEqual(pf.idt, (self.rec.sym("idt_table"), 0xfff))

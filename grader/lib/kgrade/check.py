@@ -3,28 +3,19 @@ the values it printed are the values the seed, the ELF and QEMU's log say
 they must be."""
 
 import re
+import traceback
 
-from . import qemu
 from .qemulog import QemuLog
+from .status import End, Status
+from .symbols import MissingSymbol
 
-# Result statuses, as printed.
-OK = "OK"
-FAIL = "FAIL"
-TIMEOUT = "TIMEOUT"
-TRIPLE = "TRIPLE FAULT"
-BUILD_ERROR = "BUILD ERROR"
-OUTPUT_LIMIT = "OUTPUT LIMIT"
-QEMU_ERROR = "QEMU ERROR"
+# A test's statuses (kgrade.status.Status), under their older names.
+OK, FAIL, TIMEOUT, TRIPLE = Status.OK, Status.FAIL, Status.TIMEOUT, Status.TRIPLE_FAULT
+BUILD_ERROR, OUTPUT_LIMIT, QEMU_ERROR = Status.BUILD_ERROR, Status.OUTPUT_LIMIT, Status.QEMU_ERROR
+GRADER_ERROR = Status.GRADER_ERROR
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BANNER = "lab kernel: stage"
-
-END_WORDS = {
-    qemu.SUCCESS: "exit with the success code",
-    qemu.FAILURE: "stop with the failure code (a report, then exception_stop or panic)",
-    qemu.TRIPLE_FAULT: "end in a triple fault",
-    qemu.TIMEOUT: "keep running until the timeout",
-}
 
 
 def kernel_text(raw):
@@ -55,7 +46,9 @@ def _show_int(x):
 
 
 class CheckFailed(Exception):
-    pass
+    """The student's kernel lacks what a check needs (a value, a symbol):
+    the test fails with this message. Any other exception from a check is
+    the grader's own bug: GRADER ERROR."""
 
 
 class Run:
@@ -74,11 +67,18 @@ class Run:
     # -- captured values --
     def hex(self, name):
         """A captured hexadecimal value (with or without 0x) as an integer."""
-        return int(self._get(name), 16)
+        return self._number(name, 16)
 
     def int(self, name):
         """A captured decimal value as an integer."""
-        return int(self._get(name), 10)
+        return self._number(name, 10)
+
+    def _number(self, name, base):
+        text = self._get(name)
+        try:
+            return int(text, base)
+        except ValueError:  # the kernel printed it: the kernel's failure
+            raise CheckFailed("could not read a value: %s=%r is not a base-%d number" % (name, text, base)) from None
 
     def _get(self, name):
         s = self.v.get(name)
@@ -153,10 +153,27 @@ def match_expectations(test, run):
     return None
 
 
-def evaluate(test, result, seed, symbols, log_path):
+def grader_error(test, error, seed=None, duration=0.0):
+    """The Outcome of a test whose spec or grader code raised `error`: no
+    points lost to the student for it, and a message that says whose it is."""
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    at = " at %s:%d" % (where[0].filename, where[0].lineno) if where else ""
+    return Outcome(GRADER_ERROR, 0, "the grader itself failed on this test (%s: %s%s): this is "
+                   "not your bug; tell the course staff" % (type(error).__name__, error, at),
+                   seed, duration)
+
+
+def evaluate(test, result, seed, symbols):
     """Judges a qemu.RunResult against a Test. Returns an Outcome."""
+    try:
+        return _evaluate(test, result, seed, symbols)
+    except Exception as e:  # a bug of the spec or of the grader, not of the kernel
+        return grader_error(test, e, seed, result.duration)
+
+
+def _evaluate(test, result, seed, symbols):
     text = kernel_text(result.text)
-    log = QemuLog.read(log_path) if log_path else QemuLog("")
+    log = result.log if result.log is not None else QemuLog()
     run = Run(test, seed, symbols, text, log, result)
 
     def fail(status, message):
@@ -165,28 +182,24 @@ def evaluate(test, result, seed, symbols, log_path):
     def last_output():  # only failures pay for the tail and the diagnosis
         return "\n  last output:\n" + indent(tail(text) or "(nothing)") + diagnosis(text)
 
-    if result.status == qemu.TIMEOUT and loader_errors(text):
+    if result.status == End.TIMEOUT and loader_errors(text):
         return fail(QEMU_ERROR, "the boot loader did not start the kernel:\n%s"
                     % indent("\n".join(loader_errors(text))))
-    if result.status == qemu.TIMEOUT and test.end != qemu.TIMEOUT:
+    if result.status == End.TIMEOUT and test.end != End.TIMEOUT:
         return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped%s"
                     % (result.duration, last_output()))
-    if result.status == qemu.OUTPUT_LIMIT:
+    if result.status == End.OUTPUT_LIMIT:
         return fail(OUTPUT_LIMIT, "more than %d bytes of serial output: stopped" % test.max_serial)
-    if result.status == qemu.QEMU_ERROR:
+    if result.status == End.QEMU_ERROR:
         return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
-    if result.status == qemu.TRIPLE_FAULT and test.end != qemu.TRIPLE_FAULT:
+    if result.status == End.TRIPLE_FAULT and test.end != End.TRIPLE_FAULT:
         why = log.fault_chain(symbols.symbolize, symbols.describe) or "the CPU reset"
         return fail(TRIPLE, "triple fault: %s%s" % (why, last_output()))
     if result.status != test.end:
-        got = {qemu.SUCCESS: "exited with the success code",
-               qemu.FAILURE: "stopped with the failure code",
-               qemu.RESET: "reset without a triple fault",
-               qemu.OTHER_EXIT: "exited with code %s" % (hex(result.kernel_code) if result.kernel_code is not None else "?"),
-               qemu.TRIPLE_FAULT: "ended in a triple fault",
-               qemu.TIMEOUT: "ran until the timeout"}.get(result.status, result.status)
-        return fail(FAIL, "expected the kernel to %s; it %s%s" % (
-            END_WORDS.get(test.end, test.end), got, last_output()))
+        got = result.status.happened
+        if result.status == End.OTHER_EXIT:
+            got = "exited with code %s" % (hex(result.kernel_code) if result.kernel_code is not None else "?")
+        return fail(FAIL, "expected the kernel to %s; it %s%s" % (test.end.expected, got, last_output()))
 
     problem = match_expectations(test, run)
     if problem:
@@ -198,12 +211,8 @@ def evaluate(test, result, seed, symbols, log_path):
     if test.check:
         try:
             test.check(run)
-        except CheckFailed as e:
+        except (CheckFailed, MissingSymbol) as e:
             run.problems.append(str(e))
-        except KeyError as e:
-            run.problems.append(str(e.args[0]) if e.args else "missing value")
-        except (ValueError, TypeError) as e:
-            run.problems.append("could not read a value: %s" % e)
     if run.problems:
         return fail(FAIL, "\n".join(run.problems))
     return Outcome(OK, test.points, "", seed, result.duration, values=run.v)

@@ -3,22 +3,18 @@ every spec reads reports the same way. Named groups become r.v[...]."""
 
 import re
 
-from .qemulog import MNEMONICS
+from . import facts
 
 HEX16 = r"0x[0-9a-f]{16}"
 
-NAMES = {
-    0: "DIVIDE ERROR", 3: "BREAKPOINT", 6: "INVALID OPCODE", 8: "DOUBLE FAULT",
-    11: "SEGMENT NOT PRESENT", 13: "GENERAL PROTECTION FAULT", 14: "PAGE FAULT",
-}
-
 
 def header(vector):
-    """'EXCEPTION: PAGE FAULT (#PF, vector 14)' for a vector."""
+    """'EXCEPTION: PAGE FAULT (#PF, vector 14)' for a vector (names from the
+    kernel's table, common/include/x86_exceptions.h)."""
     if vector >= 32:
         return r"^EXCEPTION: INTERRUPT \(#INT, vector %d\)$" % vector
-    return r"^EXCEPTION: %s \(%s, vector %d\)$" % (
-        re.escape(NAMES[vector]), re.escape(MNEMONICS[vector]), vector)
+    e = facts.exceptions()[vector]
+    return r"^EXCEPTION: %s \(%s, vector %d\)$" % (re.escape(e.name), re.escape(e.mnemonic), vector)
 
 
 def rip(prefix=""):

@@ -1,9 +1,11 @@
-"""QEMU command lines and bounded runs.
+"""QEMU command lines, processes and bounded runs.
 
-Every way of starting the kernel (make lab, make debug, the grader) builds
-its command line here, so the machine is the same everywhere. A bounded run
-has a wall-clock limit, a cap on serial bytes, its own process group, and is
-always reaped: no QEMU outlives the Python process that started it.
+Every way of starting the kernel (make lab, make debug, the grader) goes
+through kgrade.launch, which builds its command line here, so the machine
+is the same everywhere. Every QEMU runs in its own process group and is
+reaped; install_cleanup() makes an entry point kill what is left on exit,
+Ctrl-C, SIGTERM or SIGHUP. QEMU's -d int log always comes through a pipe
+(LogPipe) and is parsed as it streams, in bounded memory (qemulog).
 """
 
 import atexit
@@ -13,21 +15,19 @@ import select
 import shutil
 import signal
 import subprocess
+import threading
 import time
+
+from .qemulog import LogReader, QemuLog
+from .status import End
 
 QEMU = "qemu-system-x86_64"
 EXIT_SUCCESS = 0x10  # KERNEL_EXIT_SUCCESS in common/include/qemu.h
 EXIT_FAILURE = 0x11  # KERNEL_EXIT_FAILURE
 
-# Run statuses.
-SUCCESS = "success"            # the kernel exited with KERNEL_EXIT_SUCCESS
-FAILURE = "failure"            # ... with KERNEL_EXIT_FAILURE (a report or a panic)
-TRIPLE_FAULT = "triple fault"  # the CPU reset itself; QEMU's log says so
-RESET = "reset"                # QEMU stopped without a triple fault in the log
-TIMEOUT = "timeout"            # still running at the deadline: killed
-OUTPUT_LIMIT = "output limit"  # too much serial output: killed
-QEMU_ERROR = "qemu error"      # QEMU refused to start (bad kernel file, ...)
-OTHER_EXIT = "exit"            # the kernel wrote another value to the exit port
+# The ends of a run (kgrade.status.End), under their old names.
+SUCCESS, FAILURE, TRIPLE_FAULT, RESET = End.SUCCESS, End.FAILURE, End.TRIPLE_FAULT, End.RESET
+TIMEOUT, OUTPUT_LIMIT, QEMU_ERROR, OTHER_EXIT = End.TIMEOUT, End.OUTPUT_LIMIT, End.QEMU_ERROR, End.OTHER_EXIT
 
 GTK_MODULE = "/usr/lib/x86_64-linux-gnu/qemu/ui-gtk.so"
 
@@ -38,9 +38,9 @@ def have_display():
         and os.path.exists(GTK_MODULE)
 
 
-def argv(*, boot="fast", elf=None, iso=None, cmdline="", log=None, display=False,
+def argv(*, boot="fast", elf=None, iso=None, cmdline="", display=False,
          serial="stdio", gdb_port=None, paused=False, memory="128M"):
-    """The QEMU command line for one run.
+    """The QEMU command line for one run (without the log: see LogPipe).
 
     boot="fast" starts the ELF directly (PVH note, -append); boot="grub"
     boots the ISO, passing the command line as an SMBIOS OEM string that
@@ -58,8 +58,6 @@ def argv(*, boot="fast", elf=None, iso=None, cmdline="", log=None, display=False
             args += ["-smbios", "type=11,value=" + cmdline.replace(",", ",,")]
     else:
         raise ValueError("boot must be fast or grub, not %r" % boot)
-    if log:
-        args += ["-d", "int,cpu_reset", "-D", log]
     if gdb_port:
         args += ["-gdb", "tcp:127.0.0.1:%d" % gdb_port]
     if paused:
@@ -70,6 +68,8 @@ def argv(*, boot="fast", elf=None, iso=None, cmdline="", log=None, display=False
 def have_qemu():
     return shutil.which(QEMU) is not None
 
+
+# ---- processes ----------------------------------------------------------------
 
 # Process groups of every QEMU we started and have not reaped yet.
 _live = {}
@@ -93,9 +93,6 @@ def kill_all():
     _live.clear()
 
 
-atexit.register(kill_all)
-
-
 def spawn(args, **kw):
     """Popen in a new process group, remembered until reap()."""
     proc = subprocess.Popen(args, start_new_session=True, **kw)
@@ -114,26 +111,91 @@ def reap(proc, kill=False):
     return rc
 
 
-class RunResult:
-    """What one bounded run produced."""
+def install_cleanup():
+    """For a program's entry point: QEMUs still running are killed at exit,
+    and SIGTERM/SIGHUP end the program through SystemExit (so that exit
+    handlers run). The handler only sends SIGKILL: the code it interrupted
+    may be inside Popen.wait(), holding the lock a second wait() would need.
+    The waiting happens in kill_all() at exit, once that code has unwound."""
+    atexit.register(kill_all)
 
-    def __init__(self, status, exit_code, serial, duration, log_path, stderr, kernel_code=None):
-        self.status = status          # one of the statuses above
-        self.exit_code = exit_code    # QEMU's exit status (None if killed)
-        self.serial = serial          # bytes from COM1
-        self.duration = duration      # seconds, wall clock
-        self.log_path = log_path      # QEMU's -d int,cpu_reset log
-        self.stderr = stderr          # QEMU's own messages
-        self.kernel_code = kernel_code  # value written to the exit port, if any
+    def handler(signum, frame):
+        for proc in list(_live.values()):
+            _kill_group(proc)
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
+install_signal_handlers = install_cleanup  # the older name
+
+
+# ---- QEMU's log -------------------------------------------------------------------
+
+class LogPipe:
+    """QEMU's -d int,cpu_reset log through a pipe, parsed by a thread as
+    QEMU writes it (a LogReader: bounded memory whatever QEMU writes).
+
+        pipe = LogPipe(kernel_range)
+        proc = spawn(args + pipe.args(), pass_fds=pipe.pass_fds)
+        pipe.started()
+        ...                 # QEMU runs
+        log = pipe.finish()   # after QEMU has ended
+    """
+
+    def __init__(self, kernel_range=None):
+        self.reader = LogReader(kernel_range)
+        self._r, self._w = os.pipe()
+        self._thread = None
+        self._log = None
 
     @property
-    def text(self):
-        """Serial output as text: undecodable bytes replaced, CRs dropped."""
-        return self.serial.decode("utf-8", errors="replace").replace("\r", "")
+    def pass_fds(self):
+        return (self._w,)
+
+    def args(self):
+        return ["-d", "int,cpu_reset", "-D", "/dev/fd/%d" % self._w]
+
+    def _read(self):
+        while True:
+            try:
+                data = os.read(self._r, 1 << 16)
+            except OSError:
+                return
+            if not data:
+                return
+            self.reader.feed(data)
+
+    def started(self):
+        """Call once QEMU has been spawned: only QEMU holds the write end now."""
+        os.close(self._w)
+        self._w = None
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def finish(self, timeout=5.0):
+        """The parsed log, once QEMU has ended (the pipe then closes)."""
+        if self._log is not None:
+            return self._log
+        if self._w is not None:  # QEMU never started
+            os.close(self._w)
+            self._w = None
+        if self._thread:
+            self._thread.join(timeout)
+        if self._thread is None or not self._thread.is_alive():
+            os.close(self._r)
+        self._log = self.reader.finish()
+        return self._log
+
+    def save(self, path):
+        """Writes the kept text of the log (head and tail of a long one) to path."""
+        self.reader.save(path)
 
 
-def decode_exit(rc, log_text):
-    """(status, kernel_code) from QEMU's exit status and its log."""
+# ---- how a run ended ----------------------------------------------------------------
+
+def decode_exit(rc, triple_fault):
+    """(End, kernel_code) from QEMU's exit status and whether its log shows a triple fault."""
     if rc is not None and rc & 1 and rc > 1:
         code = rc >> 1
         if code == EXIT_SUCCESS:
@@ -142,41 +204,59 @@ def decode_exit(rc, log_text):
             return FAILURE, code
         return OTHER_EXIT, code
     if rc == 0:
-        return (TRIPLE_FAULT if "Triple fault" in log_text else RESET), None
+        return (TRIPLE_FAULT if triple_fault else RESET), None
     return QEMU_ERROR, None
 
 
-def verdict(rc, log_path, elf):
-    """(status, one line) on how a finished QEMU run ended, for people
-    (make lab, make debug): a triple fault comes with QEMU's chain."""
-    log_text = ""
-    if log_path and os.path.exists(log_path):
-        with open(log_path, "rb") as f:
-            log_text = f.read().decode("utf-8", errors="replace")
-    status, code = decode_exit(rc, log_text)
-    if status == TRIPLE_FAULT:
-        from .qemulog import QemuLog      # here, not at the top: qemulog and
-        from .symbols import Symbols      # symbols need nothing from this module
-        syms = Symbols(elf)
-        return status, "TRIPLE FAULT: " + QemuLog(log_text).fault_chain(syms.symbolize, syms.describe)
-    return status, {
-        SUCCESS: "kernel exited: success",
-        FAILURE: "kernel stopped with the failure code (a report or a panic above)",
-        RESET: "QEMU stopped: the CPU reset or powered off without a triple fault",
-        OTHER_EXIT: "kernel exited with code %#x" % (code or 0),
-    }.get(status, "QEMU failed to start (exit status %s)" % rc)
+def verdict(rc, log, symbols):
+    """(End, one line) on how a finished run ended, for people (make lab,
+    make debug); a triple fault comes with QEMU's chain. log is a QemuLog,
+    symbols a kgrade.symbols.Symbols (or None)."""
+    end, code = decode_exit(rc, log.triple_fault)
+    if end == TRIPLE_FAULT:
+        chain = log.fault_chain(symbols.symbolize if symbols else None,
+                                symbols.describe if symbols else None)
+        return end, "TRIPLE FAULT: " + (chain or "the CPU reset")
+    if end == OTHER_EXIT:
+        return end, "kernel exited with code %#x" % code
+    if end == QEMU_ERROR:
+        return end, "QEMU failed to start (exit status %s)" % rc
+    return end, end.verdict
 
 
-def run(args, *, timeout, max_serial=1 << 20, log_path=None):
-    """Runs QEMU with serial on stdout, bounded in time and output.
+class RunResult:
+    """What one bounded run produced."""
 
-    Returns a RunResult. The QEMU process group is killed at the deadline
-    or past max_serial bytes, and always reaped before returning.
-    """
+    def __init__(self, status, exit_code, serial, duration, log, stderr, kernel_code=None, log_text=b""):
+        self.status = status          # an End
+        self.exit_code = exit_code    # QEMU's exit status (None if killed)
+        self.serial = serial          # bytes from COM1
+        self.duration = duration      # seconds, wall clock
+        self.log = log                # QemuLog: QEMU's -d int,cpu_reset log, parsed
+        self.stderr = stderr          # QEMU's own messages
+        self.kernel_code = kernel_code  # value written to the exit port, if any
+        self.log_text = log_text      # the kept text of the log (bytes), to save for people
+
+    @property
+    def text(self):
+        """Serial output as text: undecodable bytes replaced, CRs dropped."""
+        return self.serial.decode("utf-8", errors="replace").replace("\r", "")
+
+
+def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=()):
+    """Runs QEMU with serial on stdout, bounded in time and output, its log
+    parsed through a LogPipe. Returns a RunResult. The QEMU process group is
+    killed at the deadline or past max_serial bytes, and always reaped."""
     start = time.monotonic()
     deadline = start + timeout
-    proc = spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                 stderr=subprocess.PIPE)
+    pipe = LogPipe(kernel_range)
+    try:
+        proc = spawn(args + pipe.args(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, pass_fds=tuple(pass_fds) + pipe.pass_fds)
+    except OSError:
+        pipe.finish()
+        raise
+    pipe.started()
     chunks, size, status = [], 0, None
     err_chunks = []
     fds = {proc.stdout.fileno(): chunks, proc.stderr.fileno(): err_chunks}
@@ -209,19 +289,18 @@ def run(args, *, timeout, max_serial=1 << 20, log_path=None):
         rc = reap(proc, kill=status is not None or proc.poll() is None)
         proc.stdout.close()
         proc.stderr.close()
+        log = pipe.finish()
     duration = time.monotonic() - start
     serial = b"".join(chunks)[:max_serial]
-    log_text = ""
-    if log_path and os.path.exists(log_path):
-        with open(log_path, "rb") as f:
-            log_text = f.read().decode("utf-8", errors="replace")
     code = None
     if status is None:
-        status, code = decode_exit(rc, log_text)
+        status, code = decode_exit(rc, log.triple_fault)
     return RunResult(status, None if status in (TIMEOUT, OUTPUT_LIMIT) else rc,
-                     serial, duration, log_path,
-                     b"".join(err_chunks).decode("utf-8", errors="replace"), code)
+                     serial, duration, log, b"".join(err_chunks).decode("utf-8", errors="replace"),
+                     code, pipe.reader.text())
 
+
+# ---- serial to a terminal -------------------------------------------------------------
 
 # A terminal control sequence: GRUB clears the screen on the serial line,
 # which would wipe what was printed above (the build, a GDB session).
@@ -247,17 +326,3 @@ def copy_serial(pipe, out):
                 out.flush()
             except (BrokenPipeError, ValueError, OSError):
                 out = None
-
-
-def install_signal_handlers():
-    """SIGTERM/SIGHUP end the program through SystemExit, so atexit reaps QEMU.
-
-    The handler only sends SIGKILL: the code it interrupted may be inside
-    Popen.wait(), holding the lock a second wait() would need. The waiting
-    happens in kill_all() at exit, once that code has unwound."""
-    def handler(signum, frame):
-        for proc in list(_live.values()):
-            _kill_group(proc)
-        raise SystemExit(128 + signum)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, handler)

@@ -53,20 +53,37 @@ def text_lines(results, verbose=False):
     return out
 
 
+def graded(results):
+    """The results that count: a GRADER ERROR is the grader's bug, not the
+    student's, so its test is left out of both the score and the maximum."""
+    return [r for r in results if r.status != check.GRADER_ERROR]
+
+
 def totals(results):
     by_lab = {}
-    for r in results:
+    for r in graded(results):
         s, m = by_lab.get(r.lab, (0, 0))
         by_lab[r.lab] = (s + r.score, m + r.max_score)
-    score = sum(r.score for r in results)
-    max_score = sum(r.max_score for r in results)
+    score = sum(r.score for r in graded(results))
+    max_score = sum(r.max_score for r in graded(results))
     return score, max_score, by_lab
+
+
+def grader_error_line(results):
+    """'' or the loud line that says some tests could not be graded."""
+    bad = [r for r in results if r.status == check.GRADER_ERROR]
+    if not bad:
+        return ""
+    return "GRADER ERROR in %d test%s (%s): not counted; the course staff must fix the grader" % (
+        len(bad), "" if len(bad) == 1 else "s", ", ".join("lab%d/%s" % (r.lab, r.name) for r in bad))
 
 
 def summary_line(results):
     score, max_score, by_lab = totals(results)
     parts = ", ".join("lab %d: %s/%s" % (n, _points(s), _points(m)) for n, (s, m) in sorted(by_lab.items()))
-    return "Score: %s/%s (%s)" % (_points(score), _points(max_score), parts)
+    line = "Score: %s/%s (%s)" % (_points(score), _points(max_score), parts)
+    errors = grader_error_line(results)
+    return line + ("\n" + errors if errors else "")
 
 
 def to_json(results):
@@ -76,7 +93,7 @@ def to_json(results):
         "max_score": max_score,
         "tests": [{
             "lab": r.lab, "name": r.name, "score": r.score, "max_score": r.max_score,
-            "status": r.status, "duration_s": round(r.duration, 3), "seed": r.seed,
+            "status": str(r.status), "duration_s": round(r.duration, 3), "seed": r.seed,
             "output": r.message,
         } for r in results],
     }
@@ -94,7 +111,7 @@ def to_gradescope(results, execution_time):
             "name": "lab %d: %s" % (r.lab, r.name),
             "number": "%d.%d" % (r.lab, sum(1 for x in results[:i] if x.lab == r.lab)),
             "score": r.score,
-            "max_score": r.max_score,
+            "max_score": r.max_score if r.status != check.GRADER_ERROR else 0,
             "status": "passed" if r.passed else "failed",
             "output": output,
             "visibility": "visible",
@@ -110,6 +127,9 @@ def to_gradescope(results, execution_time):
     }
 
 
+ERRORS = (check.BUILD_ERROR, check.GRADER_ERROR)  # JUnit's <error>, not <failure>
+
+
 def to_junit(results):
     """JUnit XML: one testsuite per lab, a failure element per failed test."""
     root = ET.Element("testsuites")
@@ -117,17 +137,17 @@ def to_junit(results):
         rs = [r for r in results if r.lab == lab]
         suite = ET.SubElement(root, "testsuite", {
             "name": "lab%d" % lab, "tests": str(len(rs)),
-            "failures": str(sum(1 for r in rs if r.status != check.OK and r.status != check.BUILD_ERROR)),
-            "errors": str(sum(1 for r in rs if r.status == check.BUILD_ERROR)),
+            "failures": str(sum(1 for r in rs if r.status != check.OK and r.status not in ERRORS)),
+            "errors": str(sum(1 for r in rs if r.status in ERRORS)),
             "time": "%.3f" % sum(r.duration for r in rs),
         })
         for r in rs:
             case = ET.SubElement(suite, "testcase", {
                 "classname": "lab%d" % lab, "name": r.name, "time": "%.3f" % r.duration})
             if not r.passed:
-                tag = "error" if r.status == check.BUILD_ERROR else "failure"
+                tag = "error" if r.status in ERRORS else "failure"
                 el = ET.SubElement(case, tag, {"message": "%s (%s/%s points)" % (
-                    r.status, _points(r.score), _points(r.max_score)), "type": r.status})
+                    r.status, _points(r.score), _points(r.max_score)), "type": str(r.status)})
                 el.text = printable(r.message)
     return ET.tostring(root, encoding="unicode")
 

@@ -1,16 +1,18 @@
 """Grading a tree: build each requested stage once, run every test in
-parallel (each in its own bounded QEMU), judge each run."""
+parallel (each in its own bounded QEMU, through kgrade.launch), judge each
+run. A grader bug in one test is that test's GRADER ERROR, never the end
+of the run."""
 
 import concurrent.futures
 import os
-import random
 import shutil
 import time
 
-from . import build, check, labs, qemu, spec
+from . import build, check, labs, launch, seed as seeds, spec
 from .symbols import Symbols
 
 CALIBRATION_REFERENCE = 0.5  # seconds a stage-0 boot may take before timeouts stretch
+KEEP_LOG_RUNS = 20           # build/grade-logs keeps the logs of this many recent runs
 
 
 class TestResult:
@@ -32,9 +34,21 @@ class TestResult:
         return self.status == check.OK
 
 
+def prune_logs(top, keep=KEEP_LOG_RUNS):
+    """Removes all but the `keep` newest run folders of build/grade-logs."""
+    try:
+        runs = sorted((d for d in os.listdir(top) if os.path.isdir(os.path.join(top, d))),
+                      key=lambda d: os.path.getmtime(os.path.join(top, d)))
+    except OSError:
+        return
+    for d in runs[:-keep] if keep else runs:
+        shutil.rmtree(os.path.join(top, d), ignore_errors=True)
+
+
 def new_log_dir(root=labs.ROOT):
-    path = os.path.join(root, "build", "grade-logs",
-                        time.strftime("%Y%m%d-%H%M%S") + "-%d" % os.getpid())
+    top = os.path.join(root, "build", "grade-logs")
+    prune_logs(top, KEEP_LOG_RUNS - 1)
+    path = os.path.join(top, time.strftime("%Y%m%d-%H%M%S") + "-%d" % os.getpid())
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -47,8 +61,8 @@ def calibrate(jobs=2, root=labs.ROOT):
         return 1.0, None
     best = None
     for _ in range(2):
-        r = qemu.run(qemu.argv(elf=b.elf, cmdline="test=hello"), timeout=30)
-        if r.status == qemu.SUCCESS:
+        r = launch.bounded(b, "fast", "test=hello", timeout=30)
+        if r.status == launch.qemu.SUCCESS:
             best = r.duration if best is None else min(best, r.duration)
     if best is None:
         return 1.0, None
@@ -56,24 +70,22 @@ def calibrate(jobs=2, root=labs.ROOT):
 
 
 def run_test(test, stage_build, symbols, boot, seed, scale, log_dir):
-    """Runs and judges one test; returns a TestResult."""
+    """Runs and judges one test; returns a TestResult. The serial output
+    and the kept part of QEMU's log are saved for a failed test only."""
     base = os.path.join(log_dir, "lab%d-%s" % (test.lab.number, test.name))
-    log_path = base + ".qemu.log"
-    cmdline = "test=%s seed=%d" % (test.scenario, seed)
-    args = qemu.argv(boot=boot, elf=stage_build.elf, iso=stage_build.iso,
-                     cmdline=cmdline, log=log_path)
-    result = qemu.run(args, timeout=test.timeout * scale, max_serial=test.max_serial,
-                      log_path=log_path)
+    try:
+        result = launch.bounded(stage_build, boot, launch.cmdline(test.scenario, seed),
+                                timeout=test.timeout * scale, max_serial=test.max_serial,
+                                symbols=symbols)
+    except Exception as e:  # QEMU could not even be started: the grader's problem
+        return TestResult(test, check.grader_error(test, e, seed))
+    outcome = check.evaluate(test, result, seed, symbols)
+    if outcome.status == check.OK:
+        return TestResult(test, outcome)
     with open(base + ".serial", "wb") as f:
         f.write(result.serial)
-    outcome = check.evaluate(test, result, seed, symbols, log_path)
-    if outcome.status == check.OK:
-        for ext in (".serial", ".qemu.log"):
-            try:
-                os.remove(base + ext)
-            except OSError:
-                pass
-        return TestResult(test, outcome)
+    with open(base + ".qemu.log", "wb") as f:
+        f.write(result.log_text)
     return TestResult(test, outcome, base)
 
 
@@ -84,39 +96,63 @@ def build_error_result(test, build_result):
     return TestResult(test, check.Outcome(check.BUILD_ERROR, 0, msg))
 
 
+def _stage_symbols(elf):
+    try:
+        return Symbols(elf), None
+    except Exception as e:  # nm failed on an ELF that linked: not the student's doing
+        return None, e
+
+
 def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
           timeout_scale=1.0, log_dir=None, on_lab_done=None, tests_filter=None,
-          root=labs.ROOT):
+          root=labs.ROOT, build_root=None):
     """Grades the labs of a tree. Returns TestResults in spec order.
 
     on_lab_done(lab, results) is called as each lab finishes, in lab order.
-    tests_filter, if given, keeps only tests whose name it contains.
+    tests_filter, if given, keeps only the tests it names. build_root, if
+    given, holds the stage builds (build_root/stageN; a temporary tree's
+    builds go with it) instead of build/<tree>/.
     """
     log_dir = log_dir or new_log_dir(root)
     os.makedirs(log_dir, exist_ok=True)
-    rng = random.SystemRandom()
     plan = []  # (lab, [(test, future or result)])
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for n in lab_numbers:
             lab = spec.load_lab(n)
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
-            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root)
+            out = os.path.join(build_root, "stage%d" % n) if build_root else None
+            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out)
             entries = []
-            if not b.ok:
-                entries = [(t, build_error_result(t, b)) for t in tests]
-            else:
-                symbols = Symbols(b.elf)
-                for t in tests:
-                    s = seed if seed is not None else rng.randrange(1 << 32)
+            symbols, error = _stage_symbols(b.elf) if b.ok else (None, None)
+            for t in tests:
+                if not b.ok:
+                    entries.append((t, build_error_result(t, b)))
+                elif error is not None:
+                    entries.append((t, TestResult(t, check.grader_error(t, error))))
+                else:
+                    s = seed if seed is not None else seeds.new()
                     entries.append((t, pool.submit(run_test, t, b, symbols, boot, s,
                                                    timeout_scale, log_dir)))
             plan.append((lab, entries))
         results = []
         for lab, entries in plan:
-            done = [e if isinstance(e, TestResult) else e.result() for _, e in entries]
+            done = [e if isinstance(e, TestResult) else _result(t, e) for t, e in entries]
             results.extend(done)
             if on_lab_done:
                 on_lab_done(lab, done)
     if not os.listdir(log_dir):
         shutil.rmtree(log_dir, ignore_errors=True)
     return results
+
+
+def error_results(lab_numbers, error):
+    """GRADER ERROR for every test of the labs: what a student gets when the
+    grader failed before any of their tests could run."""
+    return [TestResult(t, check.grader_error(t, error)) for n in lab_numbers for t in spec.load_lab(n).tests]
+
+
+def _result(test, future):
+    try:
+        return future.result()
+    except Exception as e:  # a bug outside evaluate (saving logs, ...): this test only
+        return TestResult(test, check.grader_error(test, e))

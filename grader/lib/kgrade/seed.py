@@ -23,3 +23,24 @@ def derive(seed, index):
 def value_range(seed, index, lo, hi):
     """A value in [lo, hi] (seed_range in C)."""
     return lo + derive(seed, index) % (hi - lo + 1)
+
+
+SEED_LIMIT = 1 << 32  # seeds are drawn below this (any value below 2**64 is valid)
+
+
+def new():
+    """A fresh random seed (make lab, make debug and the grader draw the same way)."""
+    import random
+    return random.SystemRandom().randrange(SEED_LIMIT)
+
+
+def parse(text):
+    """A seed given by a person: a decimal number below 2**64 (the kernel's
+    cmdline_get_u64 reads 64 bits). ValueError with a one-line reason."""
+    text = str(text).strip()
+    if not text.isdigit():
+        raise ValueError("a seed is a number from 0 to %d, not %r" % (MASK, text))
+    value = int(text)
+    if value > MASK:
+        raise ValueError("a seed is a number from 0 to %d: %s is too big" % (MASK, text))
+    return value

@@ -20,7 +20,10 @@ import importlib.util
 import os
 
 from . import labs
-from .qemu import SUCCESS, FAILURE, TRIPLE_FAULT, TIMEOUT  # noqa: F401  (re-exported for specs)
+from .status import EXPECTABLE, End
+
+# The ends a spec may expect (end=), re-exported for the spec files.
+SUCCESS, FAILURE, TRIPLE_FAULT, TIMEOUT = End.SUCCESS, End.FAILURE, End.TRIPLE_FAULT, End.TIMEOUT
 
 DEFAULT_TIMEOUT = 5.0          # seconds, before --timeout-scale
 DEFAULT_FORBID = (r"KERNEL PANIC", r"unknown scenario '")
@@ -33,6 +36,13 @@ class Test:
                  description=""):
         if not isinstance(points, (int, float)) or points < 0:
             raise ValueError("test %s: points must be a number >= 0" % name)
+        if end not in EXPECTABLE:
+            raise ValueError("test %s: end must be one of %s (from kgrade.spec), not %r" % (
+                name, ", ".join(e.name for e in EXPECTABLE), end))
+        if check is not None and not callable(check):
+            raise ValueError("test %s: check must be a function of one argument" % name)
+        if not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise ValueError("test %s: timeout must be a number of seconds above 0" % name)
         self.lab = lab
         self.name = name
         self.points = points
@@ -51,10 +61,11 @@ class Test:
 
 
 class Lab:
-    def __init__(self, number, name, title):
+    def __init__(self, number, name, title, total=100):
         self.number = number
         self.name = name
         self.title = title
+        self.total = total  # the points its tests must add up to
         self.tests = []
 
     def test(self, name, points, **kw):
@@ -81,6 +92,11 @@ def load_lab(number, spec_dir=SPEC_DIR):
     lab = getattr(module, "lab", None)
     if not isinstance(lab, Lab):
         raise ValueError("%s must define lab = Lab(...)" % path)
+    if lab.number != number:
+        raise ValueError("%s declares lab %d" % (path, lab.number))
+    if lab.points != lab.total:
+        raise ValueError("%s: the tests' points add up to %g, not the lab's total %g" % (
+            path, lab.points, lab.total))
     return lab
 
 

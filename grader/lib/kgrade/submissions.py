@@ -44,19 +44,14 @@ def pristine_tree(submission, dest, root=labs.ROOT):
 
 
 def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base):
+    """Grades one student's folder in a temporary tree, built beside it (both
+    are gone afterwards). Returns (results, files taken)."""
     with tempfile.TemporaryDirectory(prefix="kgrade-sub-") as tmp:
         tree = os.path.join(tmp, "labs")
-        try:
-            taken = pristine_tree(path, tree)
-            results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot,
-                                   timeout_scale=timeout_scale,
-                                   log_dir=os.path.join(log_dir, student))
-        finally:
-            # Build folders are per tree path: drop this temporary one.
-            shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree)), ignore_errors=True)
-            if base:
-                shutil.rmtree(os.path.join(labs.ROOT, "build", labs.tree_key(tree) + "+base-" +
-                                           labs.tree_key(base)), ignore_errors=True)
+        taken = pristine_tree(path, tree)
+        results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot,
+                               timeout_scale=timeout_scale, log_dir=os.path.join(log_dir, student),
+                               build_root=os.path.join(tmp, "build"))
     return results, taken
 
 
@@ -73,7 +68,10 @@ def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1
                                boot, timeout_scale, base): s for s in students}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]
-            results, taken = fut.result()
+            try:
+                results, taken = fut.result()
+            except Exception as e:  # the grader's failure, for this student only
+                results, taken = runner.error_results(numbers, e), ["?"]
             rows[s] = results
             score, max_score, _ = report.totals(results)
             print("%-24s %s%s" % (s, report.summary_line(results),

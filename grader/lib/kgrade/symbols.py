@@ -2,7 +2,13 @@
 addresses (handlers, tables, labels placed in scenarios)."""
 
 import bisect
+import os
 import subprocess
+
+
+class MissingSymbol(LookupError):
+    """A name the grader looks up is not in the student's kernel: the test
+    fails with this message (it is not a grader error)."""
 
 
 class Symbols:
@@ -31,7 +37,7 @@ class Symbols:
             elif t in "bBdDrR" and s:
                 objects.append((a, s, name))
         funcs.sort()
-        # As the kernel's own table (scripts/gen-ksyms.sh): a size-less label
+        # The kernel embeds this list (scripts/gen-ksyms). A size-less label
         # inside a sized function (an instruction label a scenario placed in
         # its C body) does not name code, so RIPs read "<function+0x1a>".
         kept, end = [], 0
@@ -50,11 +56,12 @@ class Symbols:
         return name in self.addr
 
     def __getitem__(self, name):
-        """Address of name; KeyError with a readable message if absent."""
+        """Address of name; MissingSymbol with a readable message if absent."""
         try:
             return self.addr[name]
         except KeyError:
-            raise KeyError("symbol %r is not in %s" % (name, self.elf)) from None
+            raise MissingSymbol("symbol %r is not in the kernel (%s): was it renamed or made "
+                                "static?" % (name, os.path.basename(self.elf))) from None
 
     def end(self, name):
         return self[name] + self.size[name]
@@ -78,6 +85,12 @@ class Symbols:
                     return "the guard page of %s: a stack overflow" % name
                 return "%s+%#x" % (name, address - a)
         return ""
+
+    @property
+    def functions(self):
+        """[(address, size, name)] of the code symbols reports name, sorted:
+        the kernel's embedded table (scripts/gen-ksyms) is made from this."""
+        return list(self._funcs)
 
     @property
     def kernel_range(self):

@@ -9,6 +9,8 @@ vol. 3, chapters 3, 6 and 8), not the kernel's, so they are written here.
 
 import struct
 
+from kgrade import facts
+
 from .paging import canonical
 
 # --- small helpers -----------------------------------------------------------
@@ -30,8 +32,9 @@ def rflags_text(value):
 
 # --- error codes ---------------------------------------------------------------
 
-# Vectors for which the CPU itself pushes an error code (SDM vol. 3, 6.13).
-ERROR_CODE_VECTORS = frozenset((8, 10, 11, 12, 13, 14, 17, 21, 29, 30))
+# Vectors for which the CPU itself pushes an error code: the kernel's table
+# (common/include/x86_exceptions.h), read by kgrade.facts.
+ERROR_CODE_VECTORS = facts.error_code_vectors()
 
 PF_BITS = [(0, "P"), (1, "W"), (2, "U"), (3, "RSVD"), (4, "I"), (5, "PK"), (6, "SS"), (15, "SGX")]
 

@@ -69,11 +69,16 @@ class TrapCode:
         return self._insns[start]
 
 
+_trap_code = {}
+
+
 def trap_code():
+    """The TrapCode of the loaded ELF, made once per symbol table."""
     syms = target.symbols()
-    if not hasattr(syms, "trap_code"):
-        syms.trap_code = TrapCode(syms)
-    return syms.trap_code
+    if syms not in _trap_code:
+        _trap_code.clear()
+        _trap_code[syms] = TrapCode(syms)
+    return _trap_code[syms]
 
 
 class Layout:

@@ -1,0 +1,93 @@
+"""Kernel facts, read from the kernel's own C headers: the grader and the
+GDB helpers keep no copies of them, so they cannot drift.
+
+    constants("common/include/paging.h")   {"PTE_P": 1, "PHYS_MAP_BASE": ...}
+    exceptions()                           {14: Exception(14, "PF", "PAGE FAULT", True), ...}
+    error_code_vectors()                   frozenset({8, 10, ..., 30})
+
+A relative path is read from the grader's own tree (root), never from a
+student's: the grader's expectations must not follow a student's edits.
+"""
+
+import collections
+import functools
+import os
+import re
+
+from . import labs
+
+_DEFINE = re.compile(r"^#define[ \t]+(\w+)[ \t]+\(?[ \t]*(.+?)[ \t]*\)?[ \t]*(?:/\*.*)?$", re.M)
+
+
+def header_constants(text):
+    """NAME -> value of every `#define NAME <integer expression>` in C text.
+
+    Only what Python can evaluate safely is kept: integers with U/L suffixes,
+    shifts, arithmetic, or, parentheses and names defined earlier in the text.
+    """
+    values = {}
+    for name, expr in _DEFINE.findall(text):
+        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", expr)
+        if not re.fullmatch(r"[\w\s()<>|&+*-]+", expr):
+            continue
+        names = set(re.findall(r"\b[A-Za-z_]\w*", expr))
+        if any(n not in values for n in names):
+            continue
+        try:
+            values[name] = int(eval(expr, {"__builtins__": {}}, dict(values)))  # noqa: S307
+        except (SyntaxError, TypeError, NameError, ValueError):
+            continue
+    return values
+
+
+class MissingFact(LookupError):
+    """A header no longer defines what the grader reads from it."""
+
+
+@functools.lru_cache(maxsize=None)
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def header_text(relpath, root=labs.ROOT):
+    return _read(os.path.join(root, relpath))
+
+
+def constants(relpath, names=(), root=labs.ROOT):
+    """The integer #defines of a header; MissingFact if one of names is absent."""
+    values = header_constants(header_text(relpath, root))
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise MissingFact("%s does not define %s" % (relpath, ", ".join(missing)))
+    return values
+
+
+Exception_ = collections.namedtuple("Exception", "vector id name has_error_code")
+Exception_.mnemonic = property(lambda e: "#" + e.id)
+
+EXCEPTIONS_HEADER = "common/include/x86_exceptions.h"
+_ROW = re.compile(r'X\((\d+),\s*(\w+),\s*"([^"]*)",\s*([01])\)')
+
+
+@functools.lru_cache(maxsize=None)
+def exceptions(root=labs.ROOT):
+    """{vector: Exception(vector, id, name, has_error_code)} from x86_exceptions.h."""
+    rows = {int(v): Exception_(int(v), i, n, e == "1")
+            for v, i, n, e in _ROW.findall(header_text(EXCEPTIONS_HEADER, root))}
+    if len(rows) < 20 or 14 not in rows:
+        raise MissingFact("%s: no X86_EXCEPTIONS table found" % EXCEPTIONS_HEADER)
+    return rows
+
+
+def error_code_vectors(root=labs.ROOT):
+    """The vectors for which the CPU pushes an error code."""
+    return frozenset(v for v, e in exceptions(root).items() if e.has_error_code)
+
+
+def mnemonic(vector, root=labs.ROOT):
+    """'#PF' for 14; 'int 0x80' from 32 on; 'vector 15' for a reserved one."""
+    if vector >= 32:
+        return "int 0x%x" % vector
+    e = exceptions(root).get(vector)
+    return e.mnemonic if e else "vector %d" % vector
