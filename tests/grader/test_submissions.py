@@ -51,7 +51,7 @@ class Submissions(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_exit_and_one_line_per_student(self):
-        self.assertEqual(self.proc.returncode, 0, self.proc.stdout + self.proc.stderr)
+        self.assertEqual(self.proc.returncode, 1, self.proc.stdout + self.proc.stderr)  # bob failed
         rows = [l for l in self.proc.stdout.splitlines() if l.startswith(("alice", "bob"))]
         self.assertEqual(len(rows), 2, self.proc.stdout)
 

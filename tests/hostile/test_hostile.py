@@ -29,6 +29,7 @@ OUT = os.path.join(labs.ROOT, "build", "tests", "hostile")
 TIMEOUT = 3.0            # seconds per run
 MARGIN = 2.0             # a verdict must come within TIMEOUT + MARGIN
 SERIAL_CAP = 64 << 10    # bytes; the flood writes 100 MB
+LOG_CAP = 16 << 20       # bytes of QEMU's log kept for a failed test, at most
 MB2_MAGIC = struct.pack("<I", 0xE85250D6)
 
 # run name: (source, scenario, boot path, expected status)
@@ -40,6 +41,7 @@ RUNS = {
     "fake_pass": ("fake_pass.c", "hostile_fake_breakpoint", "fast", check.FAIL),
     "early_exit": ("early_exit.c", "hostile_early_exit", "fast", check.FAIL),
     "garbage": ("garbage.c", "hostile_garbage", "fast", check.FAIL),
+    "fault_loop": ("fault_loop.c", "hostile_fault_loop", "fast", check.TIMEOUT),
     "bad_header": ("early_exit.c", "hostile_early_exit", "fast", check.QEMU_ERROR),
     "bad_header_grub": ("early_exit.c", "hostile_early_exit", "grub", check.QEMU_ERROR),
 }
@@ -104,6 +106,7 @@ class Graded:
     def __init__(self, name, elf, iso, boot, test, log_dir):
         self.name, self.test = name, test
         start = time.monotonic()
+        self.result_elf = elf
         syms = Symbols(elf)
         # run= is ignored by the kernel: it marks this QEMU's command line.
         line = "test=%s seed=9 run=hostile-%s" % (test.scenario, name)
@@ -153,6 +156,17 @@ class Hostile(unittest.TestCase):
             self.assertGreaterEqual(g.result.duration, TIMEOUT)  # killed at the deadline, not before
             self.assertIn("no verdict after", g.outcome.message)
             self.assertIn("scenario: hostile_", g.outcome.message)  # the last output says where
+
+    def test_a_fault_loop_log_stays_bounded(self):
+        # QEMU logs each of its hundreds of thousands of #UD deliveries: the
+        # log is parsed as it streams, and only a bounded part is kept.
+        g = self.runs["fault_loop"]
+        self.assertLess(len(g.result.log_text), LOG_CAP)
+        self.assertIn(b"bytes of QEMU's log cut here", g.result.log_text)
+        self.assertLessEqual(len(g.result.log.records), 25000)
+        lo, hi = Symbols(g.result_elf).kernel_range
+        self.assertGreater(g.result.log.count(6, lo, hi), 10000)  # exact, though records were cut
+        self.assertLessEqual(g.elapsed, TIMEOUT + 1.0)
 
     def test_flood_is_capped(self):
         g = self.runs["flood"]

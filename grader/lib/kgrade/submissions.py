@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 
-from . import labs, report, runner
+from . import check, labs, report, runner
 
 
 def handout_files(root=labs.ROOT):
@@ -86,4 +86,7 @@ def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1
                 w.writerow([s] + [report._points(by_lab.get(n, (0, 0))[0]) for n in numbers]
                            + [report._points(score), report._points(max_score), failed])
         print("grade sheet: %s" % csv_path)
-    return 0
+    everything = [r for results in rows.values() for r in results]
+    if any(r.status == check.GRADER_ERROR for r in everything):
+        return 3
+    return 0 if all(r.passed for r in everything) else 1
