@@ -26,9 +26,12 @@ def patch_boots():
     return boots("PATCH_BOOTS", "fast")
 
 
-def grade(lab, tree, base=None, boot="fast", jobs=2, seed=None):
-    """Grades one lab; returns the list of TestResults."""
-    return runner.grade([lab], tree=tree, base=base, jobs=jobs, boot=boot, seed=seed)
+def grade(lab, tree, base=None, boot="fast", jobs=2, seed=None, build_root=None):
+    """Grades one lab; returns the list of TestResults. A temporary tree
+    passes build_root (inside its own temporary folder), so that its builds
+    go with it instead of into the shared build/."""
+    return runner.grade([lab], tree=tree, base=base, jobs=jobs, boot=boot, seed=seed,
+                        build_root=build_root)
 
 
 def failed_names(results):
@@ -101,9 +104,3 @@ def all_variants():
     return all_patches(VARIANTS)
 
 
-def drop_build(tree):
-    """Removes the build folders the grader made for a temporary tree."""
-    key = labs.tree_key(tree)
-    for d in os.listdir(os.path.join(ROOT, "build")):
-        if d == key or d.startswith(key + "+"):
-            shutil.rmtree(os.path.join(ROOT, "build", d), ignore_errors=True)

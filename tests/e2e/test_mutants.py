@@ -3,6 +3,7 @@ header names, on the boot paths of PATCH_BOOTS (default: fast): the
 grader's tests can fail, and fail for the right reason. One build per
 mutant serves all boot paths."""
 
+import os
 import shutil
 import unittest
 
@@ -19,12 +20,11 @@ def make_test(mutant):
         try:
             for boot in common.patch_boots():
                 with self.subTest(boot=boot):
-                    results = common.grade(mutant.lab, tree, boot=boot)
+                    results = common.grade(mutant.lab, tree, boot=boot, build_root=os.path.join(tmp, "build"))
                     lost = common.failed_names(results)
                     self.assertEqual(lost, mutant.loses, "mutant %s (%s) on %s boot lost %s, expected %s\n%s" % (
                         mutant.name, mutant.description, boot, lost, mutant.loses, common.explain(results)))
         finally:
-            common.drop_build(tree)
             shutil.rmtree(tmp, ignore_errors=True)
     test.__doc__ = "%s/%s: %s" % (mutant.folder, mutant.name, mutant.description)
     return test

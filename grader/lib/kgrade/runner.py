@@ -118,7 +118,7 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
     plan = []  # (lab, [(test, future or result)])
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for n in lab_numbers:
-            lab = spec.load_lab(n)
+            lab = spec.load_lab(n, root=root)
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
             out = os.path.join(build_root, "stage%d" % n) if build_root else None
             b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out)

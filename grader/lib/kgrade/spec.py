@@ -27,7 +27,6 @@ SUCCESS, FAILURE, TRIPLE_FAULT, TIMEOUT = End.SUCCESS, End.FAILURE, End.TRIPLE_F
 
 DEFAULT_TIMEOUT = 5.0          # seconds, before --timeout-scale
 DEFAULT_FORBID = (r"KERNEL PANIC", r"unknown scenario '")
-SPEC_DIR = os.path.join(labs.ROOT, "grader", "labs")
 
 
 class Test:
@@ -81,9 +80,9 @@ class Lab:
         return sum(t.points for t in self.tests)
 
 
-def load_lab(number, spec_dir=SPEC_DIR):
-    """Imports grader/labs/labN.py and returns its `lab`."""
-    path = os.path.join(spec_dir, "lab%d.py" % number)
+def load_lab(number, spec_dir=None, root=labs.ROOT):
+    """Imports <root>/grader/labs/labN.py (or spec_dir's) and returns its `lab`."""
+    path = os.path.join(spec_dir or os.path.join(root, "grader", "labs"), "lab%d.py" % number)
     if not os.path.exists(path):
         raise FileNotFoundError("no grader spec for lab %d (%s)" % (number, path))
     spec = importlib.util.spec_from_file_location("kgrade_spec_lab%d" % number, path)
@@ -100,7 +99,7 @@ def load_lab(number, spec_dir=SPEC_DIR):
     return lab
 
 
-def available_labs(spec_dir=SPEC_DIR):
+def available_labs(spec_dir=None, root=labs.ROOT):
     """Lab numbers that have a spec, in order."""
-    return [n for n in sorted(labs.lab_dirs())
-            if os.path.exists(os.path.join(spec_dir, "lab%d.py" % n))]
+    spec_dir = spec_dir or os.path.join(root, "grader", "labs")
+    return [n for n in labs.numbers(root) if os.path.exists(os.path.join(spec_dir, "lab%d.py" % n))]

@@ -43,29 +43,30 @@ def pristine_tree(submission, dest, root=labs.ROOT):
     return taken
 
 
-def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base):
+def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base, root=labs.ROOT):
     """Grades one student's folder in a temporary tree, built beside it (both
     are gone afterwards). Returns (results, files taken)."""
     with tempfile.TemporaryDirectory(prefix="kgrade-sub-") as tmp:
         tree = os.path.join(tmp, "labs")
-        taken = pristine_tree(path, tree)
-        results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot,
+        taken = pristine_tree(path, tree, root)
+        results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot, root=root,
                                timeout_scale=timeout_scale, log_dir=os.path.join(log_dir, student),
                                build_root=os.path.join(tmp, "build"))
     return results, taken
 
 
-def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1.0, base=None):
+def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1.0, base=None,
+              root=labs.ROOT):
     students = sorted(d for d in os.listdir(directory)
                       if os.path.isdir(os.path.join(directory, d)) and not d.startswith("."))
     if not students:
         print("grade: no student folders in %s" % directory, file=sys.stderr)
         return 2
-    log_dir = runner.new_log_dir()
+    log_dir = runner.new_log_dir(root)
     rows = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(grade_one, s, os.path.join(directory, s), numbers, log_dir,
-                               boot, timeout_scale, base): s for s in students}
+                               boot, timeout_scale, base, root): s for s in students}
         for fut in concurrent.futures.as_completed(futures):
             s = futures[fut]
             try:
