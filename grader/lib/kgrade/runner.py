@@ -69,14 +69,18 @@ def calibrate(jobs=2, root=labs.ROOT):
     return max(1.0, best / CALIBRATION_REFERENCE), best
 
 
-def run_test(test, stage_build, symbols, boot, seed, scale, log_dir):
+def run_test(test, stage_build, symbols, boot, seed, scale, log_dir, sandbox=None, deadline=None):
     """Runs and judges one test; returns a TestResult. The serial output
-    and the kept part of QEMU's log are saved for a failed test only."""
+    and the kept part of QEMU's log are saved for a failed test only. Past
+    deadline (a time.monotonic() value: a student's budget), it is not run."""
     base = os.path.join(log_dir, "lab%d-%s" % (test.lab.number, test.name))
+    if deadline is not None and time.monotonic() > deadline:
+        return TestResult(test, check.Outcome(check.TIMEOUT, 0, "not run: this submission's time "
+                                              "budget for grading ran out", seed))
     try:
         result = launch.bounded(stage_build, boot, launch.cmdline(test.scenario, seed),
                                 timeout=test.timeout * scale, max_serial=test.max_serial,
-                                symbols=symbols)
+                                symbols=symbols, sandbox=sandbox)
     except Exception as e:  # QEMU could not even be started: the grader's problem
         return TestResult(test, check.grader_error(test, e, seed))
     outcome = check.evaluate(test, result, seed, symbols)
@@ -93,7 +97,8 @@ def build_error_result(test, build_result):
     msg = "stage %d did not build:\n%s\n  full log: %s" % (
         test.lab.number, check.indent(build_result.errors),
         os.path.join(build_result.out, "build.log"))
-    return TestResult(test, check.Outcome(check.BUILD_ERROR, 0, msg))
+    status = check.BUILD_TIMEOUT if build_result.timed_out else check.BUILD_ERROR
+    return TestResult(test, check.Outcome(status, 0, msg))
 
 
 def _stage_symbols(elf):
@@ -105,14 +110,17 @@ def _stage_symbols(elf):
 
 def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
           timeout_scale=1.0, log_dir=None, on_lab_done=None, tests_filter=None,
-          root=labs.ROOT, build_root=None):
+          root=labs.ROOT, build_root=None, sandbox=None, budget=None):
     """Grades the labs of a tree. Returns TestResults in spec order.
 
     on_lab_done(lab, results) is called as each lab finishes, in lab order.
     tests_filter, if given, keeps only the tests it names. build_root, if
     given, holds the stage builds (build_root/stageN; a temporary tree's
-    builds go with it) instead of build/<tree>/.
+    builds go with it) instead of build/<tree>/. sandbox (a
+    kgrade.sandbox.Sandbox) wraps every build and run; budget, in seconds,
+    bounds the whole grading: tests not started by then are not run.
     """
+    deadline = time.monotonic() + budget if budget else None
     log_dir = log_dir or new_log_dir(root)
     os.makedirs(log_dir, exist_ok=True)
     plan = []  # (lab, [(test, future or result)])
@@ -121,7 +129,8 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
             lab = spec.load_lab(n, root=root)
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
             out = os.path.join(build_root, "stage%d" % n) if build_root else None
-            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out)
+            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out,
+                                  sandbox=sandbox, timeout=build.BUILD_TIMEOUT * timeout_scale)
             entries = []
             symbols, error = _stage_symbols(b.elf) if b.ok else (None, None)
             for t in tests:
@@ -132,7 +141,7 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
                 else:
                     s = seed if seed is not None else seeds.new()
                     entries.append((t, pool.submit(run_test, t, b, symbols, boot, s,
-                                                   timeout_scale, log_dir)))
+                                                   timeout_scale, log_dir, sandbox, deadline)))
             plan.append((lab, entries))
         results = []
         for lab, entries in plan:
