@@ -47,6 +47,27 @@ ifeq ($(GOAL),solution)
   TREE := solutions
 endif
 
+# What a person types: its characters are checked here, so that a mistake
+# is one line (the scripts check the ranges). $(value ...) keeps make from
+# expanding what was typed.
+LETTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
+DIGITS := 0 1 2 3 4 5 6 7 8 9
+drop_chars = $(if $(2),$(call drop_chars,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# $(call made_of,TEXT,CHARS): non-empty if TEXT is one word of CHARS only.
+made_of = $(if $(and $(filter 1,$(words $(1))),$(if $(call drop_chars,$(1),$(2)),,ok)),ok)
+ifneq ($(and $(value TEST),$(if $(call made_of,$(value TEST),$(LETTERS) $(DIGITS) _),,bad)),)
+  $(error TEST must be a scenario name (letters, digits, _) or list; make lab N TEST=list shows them)
+endif
+ifneq ($(and $(value SEED),$(if $(call made_of,$(value SEED),$(DIGITS)),,bad)),)
+  $(error SEED is a number from 0 to 18446744073709551615)
+endif
+ifneq ($(and $(value LAB_TIMEOUT),$(if $(call made_of,$(value LAB_TIMEOUT),$(DIGITS) .),,bad)),)
+  $(error LAB_TIMEOUT must be a number of seconds (0: no limit))
+endif
+ifneq ($(and $(value DEBUG_TIMEOUT),$(if $(call made_of,$(value DEBUG_TIMEOUT),$(DIGITS) .),,bad)),)
+  $(error DEBUG_TIMEOUT must be a number of seconds)
+endif
+
 # Values a person typed reach the scripts through the environment, never
 # through the shell's parser: quotes or spaces in them stay data.
 export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
@@ -117,7 +138,7 @@ docs:
 handout:
 	@sh $(ROOT)/scripts/make-handout.sh
 
-autograder: handout
+autograder:
 	@sh $(ROOT)/scripts/make-autograder.sh
 
 clean:

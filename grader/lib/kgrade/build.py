@@ -179,8 +179,10 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
         sandbox.give(base_path)
     key = content_key(stage_inputs(stage, tree_path, base_path, root, extra_srcs))
     stamp = os.path.join(out, ".inputs")
+    readable = sandboxes.stage_readable(stage, tree_path, base_path, root, extra_srcs)
     cmd = ["make", "--no-print-directory", "-f", os.path.join(root, "mk", "stage.mk"),
-           "-j%d" % jobs, "V=1", "STAGE=%d" % stage, "TREE=" + tree_path, "BASE=" + base_path,
+           "-j%d" % jobs, "V=1", "STAGE=%d" % stage, "TREE=" + _make_safe(tree_path, out, "tree"),
+           "BASE=" + _make_safe(base_path, out, "base"),
            "OUT=" + out, "STAGE_DESC=" + desc, "EXTRA_SRCS=" + " ".join(extra_srcs),
            "iso" if iso else "elf"]
     with open(os.path.join(out, ".lock"), "w") as lock:
@@ -199,8 +201,7 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
                 shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else \
                     os.path.exists(path) and os.remove(path)
         sandbox.give(out)
-        argv = sandbox.wrap(cmd, readable=sandboxes.stage_readable(stage, tree_path, base_path, root, extra_srcs),
-                            writable=[out], cwd=out, cpu=timeout, fsize=sandboxes.BUILD_FILE_LIMIT,
+        argv = sandbox.wrap(cmd, readable=readable, writable=[out], cwd=out, cpu=timeout, fsize=sandboxes.BUILD_FILE_LIMIT,
                             memory=sandboxes.BUILD_MEMORY_LIMIT)
         rc, output = _run_bounded(argv, timeout, sandbox.env(), out)
         if rc == 0 and not fresh:
@@ -220,6 +221,67 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
         errors = "a file of the build grew past %d MB and was stopped\n%s" % (
             sandboxes.BUILD_FILE_LIMIT >> 20, errors)
     return BuildResult(ok, out, log, errors)
+
+
+def _make_safe(path, out, name):
+    """path as make can take it: make splits words at spaces, so a tree
+    whose path has one is reached through a link in the build folder."""
+    if not path or not re.search(r"\s", path):
+        return path
+    link = os.path.join(out, "." + name)
+    if os.path.islink(link) and os.readlink(link) != path:
+        os.remove(link)
+    if not os.path.islink(link):
+        os.symlink(path, link)
+    return link
+
+
+def holds_objects(base_path, stage, root=labs.ROOT):
+    """True if the base's labs below stage come as objects (no C sources)."""
+    dirs = labs.lab_dirs(root)
+    folders = [os.path.join(base_path, dirs[n]) for n in labs.numbers(root)[:stage - 1]]
+    return all(os.path.isdir(f) and not any(n.endswith((".c", ".asm")) and not n.endswith(".offsets.c")
+                                            for n in os.listdir(f)) for f in folders)
+
+
+def base_objects(stage, base, root=labs.ROOT, jobs=2, timeout=BUILD_TIMEOUT):
+    """The labs below stage of the base tree as headers and compiled objects
+    (what stage.mk links as they are), so that a student's build, which
+    sees its base, never sees the base's sources. Built once per base and
+    stage (content-keyed, like every build), from the base alone: no
+    student code is in this build. Returns (folder, None), or (None, the
+    BuildResult) if the base itself does not build."""
+    base_path = labs.tree_dir(base, root)
+    if stage <= 1 or holds_objects(base_path, stage, root):
+        return base_path, None
+    b = build_stage(stage - 1, base, jobs=jobs, root=root, timeout=timeout)
+    if not b.ok:
+        return None, b
+    dirs = labs.lab_dirs(root)
+    folder = os.path.join(os.path.dirname(b.out), "objects-below-stage%d" % stage)
+    stamp = os.path.join(folder, ".from")
+    key = content_key([b.elf])
+    try:
+        with open(stamp) as f:
+            if f.read() == key:
+                return folder, None
+    except OSError:
+        pass
+    shutil.rmtree(folder, ignore_errors=True)
+    for n in labs.numbers(root)[:stage - 1]:
+        dest = os.path.join(folder, dirs[n])
+        os.makedirs(dest)
+        src = os.path.join(base_path, dirs[n])
+        for name in os.listdir(src):
+            if name.endswith((".h", ".offsets.c")):
+                shutil.copyfile(os.path.join(src, name), os.path.join(dest, name))
+        objs = os.path.join(b.out, "obj", "lab%d" % n)
+        for name in os.listdir(objs):
+            if name.endswith(".o"):
+                shutil.copyfile(os.path.join(objs, name), os.path.join(dest, name))
+    with open(stamp, "w") as f:
+        f.write(key)
+    return folder, None
 
 
 def _short(path, *tops):

@@ -93,10 +93,19 @@ def run_test(test, stage_build, symbols, boot, seed, scale, log_dir, sandbox=Non
     return TestResult(test, outcome, base)
 
 
-def build_error_result(test, build_result):
+def keep_build_log(build_result, log_dir):
+    """A failed build's log, copied among the run's logs (a temporary tree's
+    build folder goes away with it); returns the copy's path."""
+    path = os.path.join(log_dir, "stage%s-build.log" % os.path.basename(build_result.out)[5:])
+    with open(path, "w") as f:
+        f.write(build_result.log)
+    return path
+
+
+def build_error_result(test, build_result, log_path=None):
     msg = "stage %d did not build:\n%s\n  full log: %s" % (
         test.lab.number, check.indent(build_result.errors),
-        os.path.join(build_result.out, "build.log"))
+        log_path or os.path.join(build_result.out, "build.log"))
     status = check.BUILD_TIMEOUT if build_result.timed_out else check.BUILD_ERROR
     return TestResult(test, check.Outcome(status, 0, msg))
 
@@ -110,7 +119,7 @@ def _stage_symbols(elf):
 
 def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
           timeout_scale=1.0, log_dir=None, on_lab_done=None, tests_filter=None,
-          root=labs.ROOT, build_root=None, sandbox=None, budget=None):
+          root=labs.ROOT, build_root=None, sandbox=None, budget=None, build_timeout=None):
     """Grades the labs of a tree. Returns TestResults in spec order.
 
     on_lab_done(lab, results) is called as each lab finishes, in lab order.
@@ -118,7 +127,8 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
     given, holds the stage builds (build_root/stageN; a temporary tree's
     builds go with it) instead of build/<tree>/. sandbox (a
     kgrade.sandbox.Sandbox) wraps every build and run; budget, in seconds,
-    bounds the whole grading: tests not started by then are not run.
+    bounds the whole grading: tests not started by then are not run;
+    build_timeout bounds each build (default BUILD_TIMEOUT * timeout_scale).
     """
     deadline = time.monotonic() + budget if budget else None
     log_dir = log_dir or new_log_dir(root)
@@ -129,13 +139,22 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
             lab = spec.load_lab(n, root=root)
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
             out = os.path.join(build_root, "stage%d" % n) if build_root else None
-            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out,
-                                  sandbox=sandbox, timeout=build.BUILD_TIMEOUT * timeout_scale)
+            limit = build_timeout or build.BUILD_TIMEOUT * timeout_scale
+            stage_base, base_failed = build.base_objects(n, base, root, jobs, limit) if base else (None, None)
+            if base_failed:  # the reference labs themselves do not build: not the student's doing
+                entries = [(t, TestResult(t, check.grader_error(t, RuntimeError(
+                    "the base labs do not build:\n" + base_failed.errors)))) for t in tests]
+                plan.append((lab, entries))
+                continue
+            b = build.build_stage(n, tree, stage_base, iso=(boot == "grub"), jobs=jobs, root=root,
+                                  out=out or labs.stage_out(n, tree, base, root), sandbox=sandbox,
+                                  timeout=limit, desc=build.describe(n, tree, base))
             entries = []
             symbols, error = _stage_symbols(b.elf) if b.ok else (None, None)
+            kept = keep_build_log(b, log_dir) if not b.ok else None
             for t in tests:
                 if not b.ok:
-                    entries.append((t, build_error_result(t, b)))
+                    entries.append((t, build_error_result(t, b, kept)))
                 elif error is not None:
                     entries.append((t, TestResult(t, check.grader_error(t, error))))
                 else:

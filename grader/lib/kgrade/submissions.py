@@ -122,7 +122,8 @@ def refused_results(numbers, reason, root=labs.ROOT):
             for n in numbers for t in load_lab(n, root=root).tests]
 
 
-def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base, root=labs.ROOT, sandbox=None):
+def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base, root=labs.ROOT, sandbox=None,
+              build_timeout=None):
     """Grades one student's folder in a temporary tree, built beside it (both
     are gone afterwards). Returns (results, files taken)."""
     sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
@@ -137,7 +138,7 @@ def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base, root=l
         results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot, root=root,
                                timeout_scale=timeout_scale, log_dir=os.path.join(log_dir, student),
                                build_root=os.path.join(tmp, "build"), sandbox=sandbox,
-                               budget=STUDENT_BUDGET * timeout_scale)
+                               budget=STUDENT_BUDGET * timeout_scale, build_timeout=build_timeout)
     return results, taken
 
 
@@ -149,7 +150,7 @@ def csv_row(student, results, numbers):
 
 
 def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1.0, base=None,
-              root=labs.ROOT, sandbox=None):
+              root=labs.ROOT, sandbox=None, build_timeout=None, json_path=None):
     sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
     entries = sorted(d for d in os.listdir(directory) if not d.startswith("."))
     students = [d for d in entries if os.path.isdir(os.path.join(directory, d))
@@ -170,7 +171,8 @@ def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1
         with sandboxes.Protected(protected_paths(base, directory, root), sandbox), \
                 concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(grade_one, s, os.path.join(directory, s), numbers, log_dir,
-                                   boot, timeout_scale, base, root, sandbox): s for s in students}
+                                   boot, timeout_scale, base, root, sandbox, build_timeout): s
+                       for s in students}
             for fut in concurrent.futures.as_completed(futures):
                 s = futures[fut]
                 try:
@@ -196,6 +198,10 @@ def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1
                 w.writerow(csv_row(s, rows[s], numbers))
         os.replace(csv_path + ".tmp", csv_path)
         print("grade sheet: %s" % csv_path)
+    if json_path:
+        report.write(json_path, {"sandbox": sandbox.layer, "labs": numbers,
+                                 "students": {s: report.to_json(rows[s]) for s in students}})
+        print("results: %s" % json_path)
     everything = [r for results in rows.values() for r in results]
     if any(r.status == check.GRADER_ERROR for r in everything):
         return 3
