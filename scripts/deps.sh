@@ -11,7 +11,7 @@ mode=$1; shift
 # tool:package pairs per group
 tools_build="gcc:gcc ld:binutils nasm:nasm make:make python3:python3"
 tools_iso="grub-mkrescue:grub-common grub-file:grub-common xorriso:xorriso mformat:mtools"
-tools_run="qemu-system-x86_64:qemu-system-x86"
+tools_run="qemu-system-x86_64:qemu-system-x86 bwrap:bubblewrap"
 tools_debug="gdb:gdb"
 tools_docs="doxygen:doxygen dot:graphviz"
 tools_test="patch:patch"
@@ -43,7 +43,7 @@ for group in "$@"; do
 done
 
 if [ "$mode" = install ]; then
-	missing="$missing nasm grub-pc-bin grub-common xorriso mtools qemu-system-x86 gdb doxygen graphviz libcriterion-dev patch gcc binutils make python3"
+	missing="$missing nasm grub-pc-bin grub-common xorriso mtools qemu-system-x86 bubblewrap gdb doxygen graphviz libcriterion-dev patch gcc binutils make python3"
 fi
 # On a desktop, QEMU's window (the VGA screen) is a package of its own.
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ ! -d /usr/lib/x86_64-linux-gnu/qemu ] \

@@ -76,7 +76,7 @@ def interactive(elf, iso, boot, line, log_path, timeout=0, out=None, display=Fal
     control codes GRUB sends) until the kernel ends, Ctrl-C or timeout
     seconds (0: none). Returns (End or None if stopped, one line for people).
     The kept part of QEMU's log is saved to log_path."""
-    out = out if out is not None else sys.stdout.buffer
+    out = qemu.BannerWatch(out if out is not None else sys.stdout.buffer)
     syms = Symbols(elf)
     pipe = qemu.LogPipe(syms.kernel_range)
     args = qemu.argv(boot=boot, elf=elf, iso=iso, cmdline=line, display=display) + pipe.args()
@@ -99,7 +99,7 @@ def interactive(elf, iso, boot, line, log_path, timeout=0, out=None, display=Fal
     pipe.save(log_path)
     if stopped:
         return None, stopped
-    return qemu.verdict(rc, log, syms)
+    return qemu.verdict(rc, log, syms, kernel_started=out.seen)
 
 
 def paused(elf, iso, boot, line, gdb_port, display=False, serial="stdio", stdout=None, stderr=None):

@@ -216,11 +216,12 @@ def decode_exit(rc, triple_fault, kernel_started=False):
     return QEMU_ERROR, None
 
 
-def verdict(rc, log, symbols):
+def verdict(rc, log, symbols, kernel_started=False):
     """(End, one line) on how a finished run ended, for people (make lab,
     make debug); a triple fault comes with QEMU's chain. log is a QemuLog,
-    symbols a kgrade.symbols.Symbols (or None)."""
-    end, code = decode_exit(rc, log.triple_fault)
+    symbols a kgrade.symbols.Symbols (or None); kernel_started: the
+    kernel's banner came (then exit status 1 is the kernel's code 0)."""
+    end, code = decode_exit(rc, log.triple_fault, kernel_started)
     if end == TRIPLE_FAULT:
         chain = log.fault_chain(symbols.symbolize if symbols else None,
                                 symbols.describe if symbols else None)
@@ -315,6 +316,22 @@ def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=(), en
 # which would wipe what was printed above (the build, a GDB session).
 _CONTROL = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]?|$)")
 _CUT = re.compile(rb"\x1b[\[0-9;?]*$")
+
+
+class BannerWatch:
+    """A file-like wrapper that notes whether the kernel's banner went through."""
+
+    def __init__(self, out):
+        self.out, self.seen, self._tail = out, False, b""
+
+    def write(self, data):
+        if not self.seen:
+            self.seen = BANNER in self._tail + data
+            self._tail = data[-len(BANNER):]
+        self.out.write(data)
+
+    def flush(self):
+        self.out.flush()
 
 
 def copy_serial(pipe, out):
