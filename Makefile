@@ -74,28 +74,37 @@ export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
 RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
 .PHONY: help lab solution build iso debug debug-qemu grade check deps skeletons \
-	docs handout autograder clean
+	docs handout autograder clean maintainer-tree
+
+# The maintainer's commands are listed only where they work: in the tree
+# that has solutions/ (a student handout does not).
+MAINTAINER := $(wildcard $(ROOT)/solutions)
+COMMA := ,
 
 help:
 	@echo "Labs (N: folder):$(foreach n,$(LAB_NUMBERS), $(n): $(LAB_$(n)))"
 	@echo
 	@echo "  make lab N [TEST=name|list] [SEED=n]  build stage N from labs/ and boot it in QEMU"
-	@echo "  make solution N [TEST=...]            the same with solutions/"
 	@echo "  make grade [N]                        grade your labs/ (all labs, or lab N)"
 	@echo "  make debug N [TEST=name]              QEMU paused + GDB with the kernel helpers"
 	@echo "  make debug N BATCH=cmds.gdb           the same, running GDB commands from a file, then quit"
 	@echo "  make debug-qemu N [TEST=name]         QEMU paused for your own debugger; prints the port"
 	@echo "  make build N / make iso N             only build stage N's ELF / GRUB ISO"
 	@echo "  make deps                             install the Debian packages (apt-get)"
+	@echo "  make docs                             Doxygen HTML and handouts in build/docs/html"
+	@echo "  make clean                            remove build/"
+ifneq ($(MAINTAINER),)
+	@echo
+	@echo "Maintainers (this tree has solutions/):"
+	@echo "  make solution N [TEST=...]            make lab with solutions/"
 	@echo "  make check                            the project's own test suite"
 	@echo "  make skeletons                        regenerate labs/ from solutions/"
-	@echo "  make docs                             Doxygen HTML and handouts in build/docs/html"
 	@echo "  make handout / make autograder        student tarball / Gradescope autograder zip"
-	@echo "  make clean                            remove build/"
+endif
 	@echo
-	@echo "Variables: TREE=labs|solutions|DIR (whose labs), BASE=solutions (labs below N"
-	@echo "from the solutions), TEST=scenario, SEED=n, V=1 (show commands),"
-	@echo "LAB_TIMEOUT=s (make lab stops QEMU after s seconds), DEBUG_TIMEOUT=s (with BATCH, default 60)."
+	@echo "Variables: TREE=labs|DIR (whose labs),$(if $(MAINTAINER), BASE=solutions (labs below N from the solutions)$(COMMA)) TEST=scenario,"
+	@echo "SEED=n, V=1 (show commands), LAB_TIMEOUT=s (make lab stops QEMU after s seconds),"
+	@echo "DEBUG_TIMEOUT=s (with BATCH, default 60)."
 
 build:
 	@sh $(ROOT)/scripts/deps.sh check build
@@ -127,6 +136,11 @@ check:
 
 deps:
 	@sh $(ROOT)/scripts/deps.sh install all
+
+# The maintainer's targets, in a student handout: one line that says so.
+skeletons handout autograder: maintainer-tree
+maintainer-tree:
+	@test -n "$(MAINTAINER)" || { echo "make $(GOAL) is for the maintainer's tree (with solutions/); this is a student handout" >&2; exit 2; }
 
 skeletons:
 	@$(PY) $(ROOT)/scripts/make-skeletons write

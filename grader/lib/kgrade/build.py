@@ -47,6 +47,23 @@ class BuildResult:
         return os.path.join(self.out, "kernel.iso")
 
 
+_LOCATION = re.compile(r"^(?P<file>[^\s:]+\.(?:c|h|asm|inc)):(?P<line>\d+)(?::\d+)?: (?:fatal )?error", re.M)
+
+
+def error_location(errors):
+    """'01-idt/idt.c:12' of the first compiler error, or None."""
+    m = _LOCATION.search(errors)
+    return "%s:%s" % (m.group("file"), m.group("line")) if m else None
+
+
+def shorten_paths(text, tops):
+    """text with the build's folders (a temporary tree, the kit's root)
+    cut from the paths it names, as a student knows them (01-idt/idt.c)."""
+    for top in sorted({t.rstrip("/") for t in tops if t}, key=len, reverse=True):
+        text = text.replace(top + "/", "")
+    return text
+
+
 def first_errors(log, limit=12):
     """The lines a student needs: compiler/assembler/linker errors first."""
     lines = log.splitlines()
@@ -216,7 +233,7 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
             timeout, " (make was compiling %s)" % _short(where, tree_path, base_path, root) if where else ""),
             timed_out=True)
     ok = rc == 0
-    errors = "" if ok else first_errors(log)
+    errors = "" if ok else shorten_paths(first_errors(log), [tree_path, base_path, out, root])
     if not ok and "File size limit exceeded" in log:
         errors = "a file of the build grew past %d MB and was stopped\n%s" % (
             sandboxes.BUILD_FILE_LIMIT >> 20, errors)

@@ -123,7 +123,9 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
     """Grades the labs of a tree. Returns TestResults in spec order.
 
     on_lab_done(lab, results) is called as each lab finishes, in lab order.
-    tests_filter, if given, keeps only the tests it names. build_root, if
+    seed: one seed for every test, or {(lab, test name): seed} (a replay;
+    tests it does not name get a fresh one). tests_filter, if given, keeps
+    only the tests it names. build_root, if
     given, holds the stage builds (build_root/stageN; a temporary tree's
     builds go with it) instead of build/<tree>/. sandbox (a
     kgrade.sandbox.Sandbox) wraps every build and run; budget, in seconds,
@@ -158,7 +160,8 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
                 elif error is not None:
                     entries.append((t, TestResult(t, check.grader_error(t, error))))
                 else:
-                    s = seed if seed is not None else seeds.new()
+                    s = seed.get((n, t.name)) if isinstance(seed, dict) else seed
+                    s = s if s is not None else seeds.new()
                     entries.append((t, pool.submit(run_test, t, b, symbols, boot, s,
                                                    timeout_scale, log_dir, sandbox, deadline)))
             plan.append((lab, entries))

@@ -1,29 +1,36 @@
-"""Batch grading: one folder per student under a directory.
+"""What a submission is and what the grader takes from it: the one rule
+for batch grading (grade --submissions), Gradescope (run_autograder) and
+the handout's own make grade.
 
-Only the files the handout gives students (those in labs/NN-name/) are
-taken from a submission, into a fresh copy of the handout tree; anything
-else a submission holds (a Makefile, common/, grader/) is ignored. A
-submission may hold the lab folders at its top or under labs/, directly or
-inside one enclosing folder (a repository uploaded as a zip). A symbolic
-link on the way to a lab file (the folder, labs/, a lab folder, the file)
-refuses the whole submission: it could point at anything on the machine.
-
-Each student is graded in a temporary tree with its builds beside it, in
-the sandbox, within a time budget; the CSV gets each student's row as soon
-as it is known, so a batch stopped half-way keeps every grade it had.
+- An entry of the submissions folder is a student: a folder, or an archive
+  (.zip, .tar, .tar.gz, .tgz) unpacked safely (size and file-count limits;
+  no absolute or `..` paths, no links). Any other file is reported, not
+  skipped in silence.
+- Its lab folders are at its top or under labs/, directly or inside one
+  enclosing folder (a repository uploaded as a zip).
+- From each lab folder the grader takes the handout's files and any other
+  .c, .h or .asm file (a student's own helper file is built with the lab,
+  as make grade builds it); nothing else.
+- A symbolic link on the way to a lab file refuses the submission.
+- A git repository can be graded at its last commit before a date.
 """
 
-import concurrent.futures
-import csv
+import hashlib
 import os
 import shutil
-import sys
-import tempfile
+import stat
+import subprocess
+import tarfile
+import zipfile
 
-from . import check, labs, report, runner
+from . import labs
 from . import sandbox as sandboxes
 
-STUDENT_BUDGET = 600.0  # seconds to grade one student, before --timeout-scale
+ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")
+ARCHIVE_BYTES = 64 << 20   # unpacked size of one archive, at most
+ARCHIVE_FILES = 5000       # entries of one archive, at most
+EXTRA_SUFFIXES = (".c", ".h", ".asm")
+EXTRA_BYTES = 1 << 20      # one extra file, at most
 
 
 class Refused(Exception):
@@ -39,6 +46,119 @@ def handout_files(root=labs.ROOT):
             out[folder] = sorted(f for f in os.listdir(path) if os.path.isfile(os.path.join(path, f)))
     return out
 
+
+def archive_stem(name):
+    """The student name of an archive entry ('alice' for alice.tar.gz), or None."""
+    for suffix in sorted(ARCHIVES, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return None
+
+
+# ---- archives ------------------------------------------------------------------
+
+def _safe_member(name):
+    """Refused unless an archive member's name stays inside the archive."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+        raise Refused("the archive holds a path outside itself: %s" % name)
+
+
+def unpack(archive, dest):
+    """Unpacks a .zip or tar archive into dest, refusing links, devices,
+    paths that leave dest, and archives past ARCHIVE_BYTES or ARCHIVE_FILES."""
+    os.makedirs(dest, exist_ok=True)
+    total = 0
+    try:
+        if archive.endswith(".zip"):
+            with zipfile.ZipFile(archive) as z:
+                members = z.infolist()
+                if len(members) > ARCHIVE_FILES:
+                    raise Refused("the archive holds more than %d files" % ARCHIVE_FILES)
+                for m in members:
+                    _safe_member(m.filename)
+                    mode = m.external_attr >> 16
+                    if stat.S_ISLNK(mode):
+                        raise Refused("the archive holds a symbolic link: %s" % m.filename)
+                    total += m.file_size
+                    if total > ARCHIVE_BYTES:
+                        raise Refused("the archive unpacks to more than %d MB" % (ARCHIVE_BYTES >> 20))
+                for m in members:
+                    target = os.path.join(dest, m.filename)
+                    if m.is_dir():
+                        os.makedirs(target, exist_ok=True)
+                        continue
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with z.open(m) as src, open(target, "wb") as out:
+                        shutil.copyfileobj(src, out, 1 << 16)
+        else:
+            with tarfile.open(archive) as t:
+                members = t.getmembers()
+                if len(members) > ARCHIVE_FILES:
+                    raise Refused("the archive holds more than %d files" % ARCHIVE_FILES)
+                for m in members:
+                    _safe_member(m.name)
+                    if not (m.isfile() or m.isdir()):
+                        raise Refused("the archive holds a link or a device: %s" % m.name)
+                    total += m.size
+                    if total > ARCHIVE_BYTES:
+                        raise Refused("the archive unpacks to more than %d MB" % (ARCHIVE_BYTES >> 20))
+                for m in members:
+                    target = os.path.join(dest, m.name)
+                    if m.isdir():
+                        os.makedirs(target, exist_ok=True)
+                        continue
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with t.extractfile(m) as src, open(target, "wb") as out:
+                        shutil.copyfileobj(src, out, 1 << 16)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as e:
+        raise Refused("the archive cannot be read: %s" % e) from None
+
+
+# ---- git ---------------------------------------------------------------------------
+
+def _git(repo, args, sandbox, timeout=60):
+    """A git command on a student's repository, in the sandbox, with no
+    configuration but the repository's own core settings read."""
+    cmd = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=", "-C", repo] + args
+    argv = sandbox.wrap(cmd, readable=[repo])
+    env = dict(sandbox.env() or os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+               HOME="/nonexistent", GIT_TERMINAL_PROMPT="0")
+    return subprocess.run(argv, capture_output=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+
+
+def git_head(repo, sandbox):
+    """The commit a git repository's HEAD names, or None."""
+    if not os.path.isdir(os.path.join(repo, ".git")):
+        return None
+    r = _git(repo, ["rev-parse", "HEAD"], sandbox)
+    return r.stdout.decode().strip() or None if r.returncode == 0 else None
+
+
+def git_snapshot(repo, when, dest, sandbox):
+    """Exports the last commit of repo before `when` (any date git reads)
+    into dest. Returns {commit, commit_time, late_commits}; Refused if the
+    repository has no commit before then."""
+    r = _git(repo, ["rev-list", "-1", "--before=" + when, "HEAD"], sandbox)
+    commit = r.stdout.decode().strip()
+    if r.returncode != 0 or not commit:
+        raise Refused("no commit before %s" % when)
+    late = _git(repo, ["rev-list", "--count", "--since=" + when, "HEAD"], sandbox).stdout.decode().strip()
+    when_done = _git(repo, ["log", "-1", "--format=%cI", commit], sandbox).stdout.decode().strip()
+    tar = os.path.join(os.path.dirname(dest), "snapshot.tar")
+    with open(tar, "wb") as out:
+        r = subprocess.run(sandbox.wrap(["git", "-c", "safe.directory=*", "-C", repo, "archive", "--format=tar",
+                                         commit], readable=[repo]),
+                           stdout=out, stderr=subprocess.PIPE, timeout=120, env=dict(
+                               sandbox.env() or os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null"))
+    if r.returncode != 0:
+        raise Refused("git archive failed: %s" % r.stderr.decode(errors="replace").strip()[-200:])
+    unpack(tar, dest)
+    os.remove(tar)
+    return {"commit": commit, "commit_time": when_done, "late_commits": int(late or 0)}
+
+
+# ---- the tree a submission is graded from -------------------------------------------------
 
 def _no_link(path, top):
     """Refused if path, or a folder between top and it, is a symbolic link."""
@@ -74,10 +194,17 @@ def find_lab_root(submission, root=labs.ROOT):
     return None
 
 
+def _wanted(name, handout):
+    """Is a file of a student's lab folder taken? The handout's files, and
+    the student's own .c/.h/.asm files."""
+    return name in handout or (name.endswith(EXTRA_SUFFIXES) and not name.startswith("."))
+
+
 def pristine_tree(submission, dest, root=labs.ROOT):
-    """Builds dest/ from labs/ plus the submission's copies of those files.
-    Returns the list of files taken from the submission. Refused (nothing
-    taken) if a symbolic link is on the way to any of them."""
+    """Builds dest/ from labs/ plus the submission's lab files (the
+    handout's, and extra .c/.h/.asm files). Returns the list of files taken,
+    as 'NN-name/file'. Refused (nothing taken) if a symbolic link is on the
+    way to any of them or an extra file is too large."""
     taken = []
     shutil.copytree(os.path.join(root, "labs"), dest)
     top = find_lab_root(submission, root)
@@ -90,15 +217,42 @@ def pristine_tree(submission, dest, root=labs.ROOT):
             _no_link(base, submission)
             if not os.path.isdir(base):
                 continue
-            for name in files:
+            for name in sorted(os.listdir(base)):
                 src = os.path.join(base, name)
+                if not _wanted(name, files):
+                    continue
                 if os.path.islink(src):
                     _no_link(src, submission)
-                if os.path.isfile(src):
-                    shutil.copyfile(src, os.path.join(dest, folder, name))
-                    taken.append(os.path.join(folder, name))
+                if not os.path.isfile(src):
+                    continue
+                if name not in files and os.path.getsize(src) > EXTRA_BYTES:
+                    raise Refused("%s/%s is larger than %d KB" % (folder, name, EXTRA_BYTES >> 10))
+                shutil.copyfile(src, os.path.join(dest, folder, name))
+                taken.append(os.path.join(folder, name))
             break
     return taken
+
+
+def extras(taken, root=labs.ROOT):
+    """The files taken that the handout does not have (a student's own)."""
+    handout = handout_files(root)
+    return [t for t in taken if os.path.basename(t) not in handout.get(os.path.dirname(t), [])]
+
+
+def content_hash(tree, taken):
+    """sha256 of the names and contents of the files taken: what a regrade
+    compares to know it grades the same submission."""
+    h = hashlib.sha256()
+    for rel in sorted(taken):
+        h.update(rel.encode() + b"\0")
+        with open(os.path.join(tree, rel), "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
+
+
+def labs_present(taken):
+    """The lab folders the submission held files of."""
+    return sorted({os.path.dirname(t) for t in taken})
 
 
 def protected_paths(base=None, submissions_dir=None, root=labs.ROOT, tree=None):
@@ -115,94 +269,42 @@ def protected_paths(base=None, submissions_dir=None, root=labs.ROOT, tree=None):
     return [p for p in paths if os.path.realpath(p) != graded]
 
 
-def refused_results(numbers, reason, root=labs.ROOT):
-    """Every test REFUSED, with the reason: what a refused submission gets."""
-    from .spec import load_lab
-    return [runner.TestResult(t, check.Outcome(check.REFUSED, 0, "not graded: " + reason))
-            for n in numbers for t in load_lab(n, root=root).tests]
+def entries(directory):
+    """(students, stray files) of a submissions folder: a student is a
+    folder (or a link: refused later) or an archive, named after it."""
+    students, stray = {}, []
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("."):
+            continue
+        path = os.path.join(directory, name)
+        if os.path.isdir(path) or os.path.islink(path):
+            students[name] = path
+        elif archive_stem(name):
+            stem = archive_stem(name)
+            if stem in students:
+                stray.append("%s (a folder named %s is graded instead)" % (name, stem))
+            else:
+                students[stem] = path
+        else:
+            stray.append(name)
+    return students, stray
 
 
-def grade_one(student, path, numbers, log_dir, boot, timeout_scale, base, root=labs.ROOT, sandbox=None,
-              build_timeout=None):
-    """Grades one student's folder in a temporary tree, built beside it (both
-    are gone afterwards). Returns (results, files taken)."""
+def materialize(path, scratch, sandbox=None, at=None):
+    """The folder to take a student's files from: path itself, an archive
+    unpacked in scratch, or a git repository's last commit before `at`.
+    Returns (folder, facts) with facts {kind, commit, commit_time, late_commits}."""
     sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
-    with tempfile.TemporaryDirectory(prefix="kgrade-sub-") as tmp:
-        tree = os.path.join(tmp, "labs")
-        try:
-            taken = pristine_tree(path, tree, root)
-        except Refused as e:
-            return refused_results(numbers, str(e), root), []
-        os.makedirs(os.path.join(tmp, "build"))
-        sandbox.give(tmp)
-        results = runner.grade(numbers, tree=tree, base=base, jobs=1, boot=boot, root=root,
-                               timeout_scale=timeout_scale, log_dir=os.path.join(log_dir, student),
-                               build_root=os.path.join(tmp, "build"), sandbox=sandbox,
-                               budget=STUDENT_BUDGET * timeout_scale, build_timeout=build_timeout)
-    return results, taken
-
-
-def csv_row(student, results, numbers):
-    score, max_score, by_lab = report.totals(results)
-    failed = " ".join("lab%d/%s" % (r.lab, r.name) for r in results if not r.passed)
-    return [student] + [report._points(by_lab.get(n, (0, 0))[0]) for n in numbers] \
-        + [report._points(score), report._points(max_score), failed]
-
-
-def grade_all(directory, numbers, csv_path, jobs=2, boot="fast", timeout_scale=1.0, base=None,
-              root=labs.ROOT, sandbox=None, build_timeout=None, json_path=None):
-    sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
-    entries = sorted(d for d in os.listdir(directory) if not d.startswith("."))
-    students = [d for d in entries if os.path.isdir(os.path.join(directory, d))
-                or os.path.islink(os.path.join(directory, d))]
-    if not students:
-        print("grade: no student folders in %s" % directory, file=sys.stderr)
-        return 2
-    print(sandbox.describe(), flush=True)
-    log_dir = runner.new_log_dir(root)
-    rows = {}
-    header = ["student"] + ["lab%d" % n for n in numbers] + ["total", "max", "failed tests"]
-    sheet = open(csv_path, "w", newline="") if csv_path else None
-    writer = csv.writer(sheet) if sheet else None
-    if writer:
-        writer.writerow(header)
-        sheet.flush()
-    try:
-        with sandboxes.Protected(protected_paths(base, directory, root), sandbox), \
-                concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, s, os.path.join(directory, s), numbers, log_dir,
-                                   boot, timeout_scale, base, root, sandbox, build_timeout): s
-                       for s in students}
-            for fut in concurrent.futures.as_completed(futures):
-                s = futures[fut]
-                try:
-                    results, taken = fut.result()
-                except Exception as e:  # the grader's failure, for this student only
-                    results, taken = runner.error_results(numbers, e), ["?"]
-                rows[s] = results
-                refused = [r.message for r in results if r.status == check.REFUSED][:1]
-                note = "  (%s)" % refused[0] if refused else "" if taken else "  (no lab files found)"
-                print("%-24s %s%s" % (s, report.summary_line(results), note), flush=True)
-                if writer:
-                    writer.writerow(csv_row(s, results, numbers))
-                    sheet.flush()
-    finally:
-        if sheet:
-            sheet.close()
-    if csv_path:
-        # The finished sheet, in student order, replaces the rows written as they came.
-        with open(csv_path + ".tmp", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            for s in students:
-                w.writerow(csv_row(s, rows[s], numbers))
-        os.replace(csv_path + ".tmp", csv_path)
-        print("grade sheet: %s" % csv_path)
-    if json_path:
-        report.write(json_path, {"sandbox": sandbox.layer, "labs": numbers,
-                                 "students": {s: report.to_json(rows[s]) for s in students}})
-        print("results: %s" % json_path)
-    everything = [r for results in rows.values() for r in results]
-    if any(r.status == check.GRADER_ERROR for r in everything):
-        return 3
-    return 0 if all(r.passed for r in everything) else 1
+    facts = {"kind": "folder"}
+    if not os.path.islink(path) and os.path.isfile(path):
+        folder = os.path.join(scratch, "unpacked")
+        unpack(path, folder)
+        return folder, {"kind": "archive"}
+    if not os.path.islink(path) and os.path.isdir(os.path.join(path, ".git")):
+        facts["kind"] = "git"
+        if at:
+            folder = os.path.join(scratch, "snapshot")
+            facts.update(git_snapshot(path, at, folder, sandbox))
+            return folder, facts
+        facts["commit"] = git_head(path, sandbox)
+    return path, facts
