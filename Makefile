@@ -74,7 +74,7 @@ export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
 RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
 .PHONY: help lab solution build iso debug debug-qemu grade check deps skeletons \
-	docs handout autograder clean maintainer-tree
+	docs handout autograder clean maintainer-tree mutants-update
 
 # The maintainer's commands are listed only where they work: in the tree
 # that has solutions/ (a student handout does not).
@@ -100,6 +100,7 @@ ifneq ($(MAINTAINER),)
 	@echo "  make check                            the project's own test suite"
 	@echo "  make skeletons                        regenerate labs/ from solutions/"
 	@echo "  make handout / make autograder        student tarball / Gradescope autograder zip"
+	@echo "  make mutants-update                   rewrite the mutants' Loses: lists from a fresh run"
 endif
 	@echo
 	@echo "Variables: TREE=labs|DIR (whose labs),$(if $(MAINTAINER), BASE=solutions (labs below N from the solutions)$(COMMA)) TEST=scenario,"
@@ -138,7 +139,7 @@ deps:
 	@sh $(ROOT)/scripts/deps.sh install all
 
 # The maintainer's targets, in a student handout: one line that says so.
-skeletons handout autograder: maintainer-tree
+skeletons handout autograder mutants-update: maintainer-tree
 maintainer-tree:
 	@test -n "$(MAINTAINER)" || { echo "make $(GOAL) is for the maintainer's tree (with solutions/); this is a student handout" >&2; exit 2; }
 
@@ -151,6 +152,9 @@ docs:
 
 handout:
 	@sh $(ROOT)/scripts/make-handout.sh
+
+mutants-update:
+	@$(PY) $(ROOT)/tests/mutants/update
 
 autograder:
 	@sh $(ROOT)/scripts/make-autograder.sh
