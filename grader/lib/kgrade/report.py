@@ -88,7 +88,7 @@ def to_json(results, sandbox=None):
         "max_score": max_score,
         "sandbox": sandbox,
         "tests": [{
-            "lab": r.lab, "name": r.name, "score": r.score, "max_score": r.max_score,
+            "lab": r.lab, "name": r.name, "scenario": r.scenario, "score": r.score, "max_score": r.max_score,
             "status": str(r.status), "duration_s": round(r.duration, 3), "seed": r.seed,
             "output": printable(r.message),
         } for r in results],
