@@ -4,6 +4,10 @@ with one message per wrong field (so that one wrong field never hides
 another, and fifty gates with the same slip make one line, not fifty)."""
 
 INTERRUPT_GATE, TRAP_GATE = 0xE, 0xF
+# What the kernel's own gates may be: the handouts ask for interrupt gates
+# and accept trap gates, which differ only in IF, and nothing in the labs
+# enables interrupts.
+KERNEL_GATE_TYPES = (INTERRUPT_GATE, TRAP_GATE)
 
 # (name, extract(lo, hi)): every bit of the gate, in the order a student
 # reads the figure of docs/lab01-idt.md. lo is bytes 0-7, hi bytes 8-15.
