@@ -131,8 +131,8 @@ def check_call_trace(r, got, want):
                                                    "" if len(got) == 1 else "s"))
             return
         if got[i][0] != address:
-            r.require(False, "%s: expected %#x <%s>, got %#x <%s>" % (
-                what, address, return_site(r, address), got[i][0], got[i][1]))
+            r.require(False, "%s: expected %#x <%s>, got %#x%s" % (
+                what, address, return_site(r, address), got[i][0], " <%s>" % got[i][1] if got[i][1] else ""))
             return
         r.equal(got[i][1], return_site(r, address), "%s: symbol of %#x (the ELF's)" % (what, address))
     if len(got) > len(want):
