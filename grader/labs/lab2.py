@@ -254,13 +254,17 @@ def check_software(r):
     wrong = [m["v"] for m in r.all(r"^the handler registered for vector (?P<v>\d+) \+ 256 ran$")]
     r.require(not wrong, "int %s ran the handler registered for vector %s + 256: trap_register must ignore "
               "vectors above 255" % (wrong[0], wrong[0]) if wrong else "")
+    r.require(r.v.get("past_end") == "no", "trap_register(256, ...) wrote to .data/.bss: vector 256 is past "
+              "the end of the table (is the bound < 256?)")
     for v in want:
         r.witness(v)
 
 
 lab.test("software_vectors", 10,
          description="int N (seed-chosen, 32-255) reaches the dispatcher as N; trap_register ignores vectors above 255",
-         expect=[r"^all software interrupts returned$", r"^vectors above 255 ignored$"], check=check_software)
+         expect=[r"^all software interrupts returned$",
+                 r"^trap_register\(256, \.\.\.\) changed \.data/\.bss: (?P<past_end>yes|no)$",
+                 r"^vectors above 255 ignored$"], check=check_software)
 
 lab.test("nested_exception", 5, description="a handler that runs int3 itself returns, twice",
          expect=[r"^outer #UD handler: int3 inside it$", P.header(3),

@@ -10,8 +10,6 @@
 #include "trap.h"
 #include "x86.h"
 
-void lab2_soft_int(unsigned vector);
-
 SCENARIO_DEMO(frames_demo, "int3 and ud2 through the stubs: full reports, then carry on")
 {
 	kprintf("Hello from lab 02! int3 through the NASM stubs...\n");
@@ -162,49 +160,6 @@ SCENARIO(stack_aligned, "handlers for vectors with and without an error code: al
 			 "cld" : "=r"(flags_gp) : "r"(sel), "m"(gp_resume_rip) : "rax", "memory");
 	kprintf("DF after return: %d and %d\n", (flags_bp & RFLAGS_DF) != 0, (flags_gp & RFLAGS_DF) != 0);
 	kprintf("both handlers returned\n");
-}
-
-/* ---- software interrupts ---- */
-
-static void soft_handler(struct trap_frame *tf)
-{
-	kprintf("dispatcher got vector %lu\n", (unsigned long)tf->vector);
-}
-
-static void beyond_handler(struct trap_frame *tf)
-{
-	kprintf("the handler registered for vector %lu + 256 ran\n", (unsigned long)tf->vector);
-}
-
-/* A write far past the handler table faults: say where it came from. */
-static void bounds_fault(struct trap_frame *tf)
-{
-	kprintf("#PF at CR2=0x%lx in trap_register(0x80000000, ...): a vector above 255 must be ignored, "
-		"not stored past the end of the table\n", (unsigned long)read_cr2());
-	exception_stop(X86_TRAP_PF);
-}
-
-SCENARIO(software_vectors, "int N for seed-chosen N in 32-255 reaches the dispatcher; trap_register ignores N > 255")
-{
-	unsigned v[4];
-	for (unsigned i = 0; i < 4; i++) {
-		v[i] = (unsigned)seed_range(10 + i, 32, 255);
-		trap_register(v[i], soft_handler);
-		kprintf("int %u\n", v[i]);
-		lab2_soft_int(v[i]);
-	}
-	kprintf("all software interrupts returned\n");
-	/* Registrations above 255 must change nothing (TODO(3)): not the
-	 * vector modulo 256, and no write past the end of the table. */
-	for (unsigned i = 0; i < 4; i++)
-		trap_register(v[i] + TRAP_VECTORS, beyond_handler);
-	trap_register(X86_TRAP_PF, bounds_fault);
-	trap_register(0x80000000u, beyond_handler);
-	for (unsigned i = 0; i < 4; i++) {
-		kprintf("int %u again\n", v[i]);
-		lab2_soft_int(v[i]);
-	}
-	kprintf("vectors above 255 ignored\n");
 }
 
 /* ---- nesting ---- */
