@@ -71,7 +71,7 @@ def gate_args(seed, index):
 
 def describe(args):
     handler, selector, ist, gate_type, dpl = args
-    return "handler=%#x, selector=%#x, ist=%d, %s gate, dpl=%d" % (
+    return "handler=%#x, selector=%#x, ist=%#x, %s gate, dpl=%d" % (
         handler, selector, ist, "trap" if gate_type == idtgate.TRAP_GATE else "interrupt", dpl)
 
 
@@ -97,6 +97,9 @@ def check_gate_encoding(r):
     for i in range(MAKE_CASES):
         args = gate_args(r.seed, SEED_MAKE + 2 * i)
         made.append(("idt_gate_make(%s): gate" % describe(args), raw_gate(r, "gate_make %d" % i), idtgate.expected(*args)))
+    handler, selector, ist, gate_type, dpl = gate_args(r.seed, SEED_MAKE + 2 * MAKE_CASES)
+    made.append(("idt_gate_make(%s): gate" % describe((handler, selector, ist | 0xF8, gate_type, dpl)),
+                 raw_gate(r, "gate_make ist_high"), idtgate.expected(handler, selector, ist, gate_type, dpl)))
     idtgate.compare(r, [c for c in made if c[1]])
 
     cs, alt = r.hex("cs"), r.hex("alt")

@@ -15,7 +15,7 @@
 #include "seed.h"
 #include "x86.h"
 
-#define MAKE_CASES 16 /* random idt_gate_make calls (one fixed one before them) */
+#define MAKE_CASES 16 /* random idt_gate_make calls (plus a fixed one and one with IST > 7) */
 #define SET_CASES  4  /* idt_set_gate calls on vectors no lab 01 test raises */
 #define SEED_MAKE  600 /* seed indices of the inputs: two per case, as lab1.py */
 #define SEED_SET   700 /* three per case: vector, then two for the inputs */
@@ -111,6 +111,10 @@ SCENARIO(gate_encoding, "idt_gate_make and idt_set_gate with seed-chosen handler
 		ksnprintf(what, sizeof(what), "gate_make %u", i);
 		print_raw(what, &g);
 	}
+	/* "Only the low 3 bits of ist count": the others must not spill over. */
+	struct gate_args a = args_from_seed(SEED_MAKE + 2 * MAKE_CASES);
+	g = idt_gate_make(a.handler, a.selector, a.ist | 0xF8, a.type, a.dpl);
+	print_raw("gate_make ist_high", &g);
 	kprintf("CS: 0x%04x\n", read_cs());
 	for (unsigned i = 0; i < SET_CASES; i++) {
 		uint8_t v = (uint8_t)seed_range(SEED_SET + 3 * i, 32, 255);
