@@ -128,7 +128,7 @@ def check_breakpoint(r):
     r.witness(3, rip=after - 1)
 
 
-lab.test("breakpoint", 15, description="int3: report with RIP after the int3, then it returns",
+lab.test("breakpoint", 20, description="int3: report with RIP after the int3, then it returns",
          expect=[P.header(3), P.rip(), P.rsp(), r"^It did not crash!$"],
          check=check_breakpoint)
 
@@ -138,7 +138,7 @@ def check_registers(r):
     r.witness(3, rip=r.sym["regs_int3_insn"])
 
 
-lab.test("breakpoint_registers", 15, description="all registers and flags survive int3",
+lab.test("breakpoint_registers", 10, description="all registers and flags survive int3",
          expect=[P.header(3), r"^after int3: RFLAGS=0x[0-9a-f]+$"],
          check=check_registers)
 
