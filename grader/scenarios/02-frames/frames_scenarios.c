@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include "kprintf.h"
 #include "panic.h"
-#include "regs_roundtrip.h"
 #include "registry.h"
 #include "report.h"
 #include "seed.h"
