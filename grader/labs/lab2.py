@@ -196,6 +196,7 @@ lab.test("fault_vs_trap", 10, description="#UD reports the faulting instruction,
          expect=[P.header(6), P.rip("ud_"), P.header(3), P.rip("bp_"), r"^both returned$"],
          check=check_fault_vs_trap)
 
+
 def check_resume(r):
     ud2, ud1 = r.sym["lab2_resume_ud2"], r.sym["lab2_ud1_insn"]
     r.equal(r.hex("rip"), ud2, "#UD RIP (the ud2)")
