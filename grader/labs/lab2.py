@@ -2,7 +2,7 @@
 
 import re
 
-from kgrade import idtgate, patterns as P
+from kgrade import facts, idtgate, patterns as P
 from kgrade.seed import derive, value_range
 from kgrade.spec import Lab
 
