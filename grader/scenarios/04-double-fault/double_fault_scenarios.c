@@ -93,11 +93,15 @@ SCENARIO(missing_handler, "#PF gate not present, then a write to an unmapped add
 	kprintf("the write did not fault\n");
 }
 
+/* A segment register x86.h has no reader for. */
+#define READ_SEG(reg) ({ uint16_t v_; __asm__ volatile("mov %%" #reg ", %0" : "=r"(v_)); v_; })
+
 SCENARIO(gdt_loaded, "sgdt, the segment registers, and our code/data descriptors")
 {
 	struct x86_table_reg gdtr = read_gdtr();
 	kprintf("GDTR: base=0x%016lx limit=0x%04x\n", (unsigned long)gdtr.base, gdtr.limit);
 	kprintf("CS: 0x%04x DS: 0x%04x SS: 0x%04x\n", read_cs(), read_ds(), read_ss());
+	kprintf("ES: 0x%04x FS: 0x%04x GS: 0x%04x\n", READ_SEG(es), READ_SEG(fs), READ_SEG(gs));
 	for (unsigned sel = 0x08; sel <= 0x10; sel += 8) {
 		uint64_t d;
 		if (!gdt_slot(gdtr, sel / 8, &d)) {
