@@ -11,6 +11,7 @@ import struct
 
 from kgrade import patterns as P
 from kgrade.seed import derive, value_range
+from kgrade import x86model as M
 from kgrade.spec import Lab
 
 lab = Lab(3, "pagefault", "Page faults: CR2, the error code, the walk, demand paging")
@@ -315,3 +316,123 @@ lab.test("demand_paging", 15, description="touching seed-chosen demand pages: on
          expect=[r"^demand region 0x[0-9a-f]{16}-0x[0-9a-f]{16}: touching (?P<n>\d+) pages$",
                  r"^\d+ pages, (?P<faults>\d+) faults$", r"^demand paging ok$"],
          check=check_demand)
+
+# ---- error codes the emulator never produces (decode_scenarios.c) ----
+
+FIXED_CODES = [0x8, 0x9, 0xb, 0x19, 0xd, 0xf, 0x4, 0x5, 0x6, 0x7, 0x14, 0x15, 0x12,
+               0x20, 0x40, 0x80, 0x8000, 0x100000000, 0x8000000000000001]
+CS_CHOICE = [0x18, 0x08, 0x2b, 0x33, 0x23]
+
+
+def random_code(seed, i):
+    code = derive(seed, 400 + i) & 0x807F
+    return code | (1 << value_range(seed, 420 + i, 7, 63) if i % 3 == 0 else 0)
+
+
+def compare_all(r, what, rows, shown=4):
+    """rows: [(label, got, expected)]. Names the first few that differ and
+    counts the rest, so one wrong rule does not bury the others."""
+    bad = [row for row in rows if row[1] != row[2]]
+    for label, got, want in bad[:shown]:
+        r.equal(got, want, "%s %s" % (what, label))
+    r.require(len(bad) <= shown, "%s: %d more wrong" % (what, len(bad) - shown))
+
+
+def check_error_codes(r):
+    names = {int(m["bit"]): m["name"] for m in r.all(r"^bit (?P<bit>\d+): (?P<name>\S+)$")}
+    compare_all(r, "pf_error_bit_name", [("(%d)" % b, names.get(b), M.PF_BIT_NAMES.get(b)) for b in range(64)])
+    got = {int(m["code"], 16): m for m in r.all(
+        r"^code (?P<code>0x[0-9a-f]+): who=(?P<who>.*) access=(?P<access>.*) cause=(?P<cause>.*) "
+        r"flags=\[(?P<flags>.*)\] len=(?P<len>\d+)$")}
+    codes = FIXED_CODES + [random_code(r.seed, i) for i in range(12)]
+    missing = [c for c in codes if c not in got]
+    if not r.require(not missing, "no 'code ...' line for %s" % ", ".join("%#x" % c for c in missing)):
+        return
+    for field, model in (("who", M.pf_who), ("access", M.pf_access), ("cause", M.pf_cause),
+                         ("flags", M.pf_flags)):
+        compare_all(r, "pf_error_%s" % field, [("(%#x)" % c, got[c][field], model(c)) for c in codes])
+    compare_all(r, "pf_error_flags return value", [("(%#x)" % c, int(got[c]["len"]), len(M.pf_flags(c)))
+                                                   for c in codes])
+    cuts = r.all(r"^cut (?P<code>0x[0-9a-f]+) size=(?P<size>\d+): len=(?P<len>\d+) text=\[(?P<text>.*)\] "
+                 r"beyond=(?P<beyond>\w+)$")
+    r.equal(len(cuts), 3, "pf_error_flags calls with a small buffer")
+    for i, m in enumerate(cuts[:3]):
+        code, size = random_code(r.seed, i) | 3, value_range(r.seed, 440 + i, 1, 36)
+        what = "pf_error_flags(%#x) into %d bytes" % (code, size)
+        r.equal(m["beyond"], "untouched", what + ": the bytes past the buffer")
+        r.equal(m["text"], M.pf_flags(code)[:size - 1], what + ": the text, cut to fit and terminated")
+        r.equal(int(m["len"]), size - 1, what + ": the length returned")
+    check_synthetic(r)
+
+
+SYNTHETIC = re.compile(r"^synthetic #PF (?P<i>\d): cs=.*\n(?P<body>(?:.*\n)*?)synthetic #PF (?P=i): end$", re.M)
+
+
+def check_synthetic(r):
+    """Reports of frames the scenario built: the mode comes from CS, the rest from the code."""
+    blocks = {int(m["i"]): m["body"] for m in SYNTHETIC.finditer(r.text)}
+    for i in range(3):
+        error = derive(r.seed, 450 + 4 * i) & 0x807F
+        cs = CS_CHOICE[value_range(r.seed, 451 + 4 * i, 0, 4)]
+        if i == 0:
+            cs, error = 0x2b, error & ~4
+        cr2 = derive(r.seed, 452 + 4 * i) & 0x00007FFFFFFFFFFF
+        what = "page_fault_report of a frame with CS %#x, error code %#x:" % (cs, error)
+        body = blocks.get(i, "")
+        line1 = re.search(r"^#PF: (?P<who>\S+) (?P<access>.+) in (?P<mode>\S+) mode$", body, re.M)
+        line2 = re.search(r"^#PF: error_code\((?P<error>0x[0-9a-f]+)\) - (?P<cause>[a-z -]+?)"
+                          r"(?: \[(?P<flags>[A-Z0-9_ ]+)\])?$", body, re.M)
+        line3 = re.search(r"^CR2: (?P<cr2>0x[0-9a-f]{16})$", body, re.M)
+        if not r.require(line1 and line2 and line3, "%s no '#PF: ... mode', '#PF: error_code(...)' and "
+                         "'CR2:' lines" % what):
+            continue
+        r.equal(line1["who"], M.pf_who(error), what + " who (bit 2)")
+        r.equal(line1["access"], M.pf_access(error), what + " access (bits 4 and 1)")
+        r.equal(line1["mode"], M.cpl_mode(cs), what + " mode (the low 2 bits of CS, not the error code)")
+        r.equal(int(line2["error"], 16), error, what + " error_code(...)")
+        r.equal(line2["cause"], M.pf_cause(error), what + " cause (bit 3, then bit 0)")
+        r.equal(line2["flags"] or "", M.pf_flags(error), what + " flags in brackets")
+        r.equal(int(line3["cr2"], 16), cr2, what + " CR2 (the address passed in)")
+
+
+lab.test("error_codes", 10, description="pf_error_* on seed-chosen codes (0x9, user, unnamed bits); "
+         "reports of frames whose CS and error code disagree",
+         expect=[r"^synthetic #PF 2: end$"], check=check_error_codes)
+
+# ---- a fault from ring 3 (user_scenarios.c) ----
+
+USER_BASE = 0x0000600000000000
+# user_kinds[] of the scenario: (entry label, target, error code a CPU reports)
+USER_KINDS = [("read", "none", 0x4), ("write", "none", 0x6), ("fetch", "none", 0x14),
+              ("read", "data", 0x5), ("write", "data", 0x7), ("fetch", "text", 0x15),
+              ("write", "ro", 0x7), ("fetch", "nx", 0x15), ("read", "rsvd", 0xd)]
+USER_PAGES = {"none": USER_BASE + 0x5000, "ro": USER_BASE + 0x3000, "nx": USER_BASE + 0x2000,
+              "rsvd": USER_BASE + 0x4000}
+
+
+def check_user_fault(r):
+    how, where, want = USER_KINDS[value_range(r.seed, 500, 0, len(USER_KINDS) - 1)]
+    base = USER_PAGES.get(where) or r.sym["__data_start" if where == "data" else "__text_start"]
+    cr2 = base + value_range(r.seed, 501, 0, PAGE - 1)
+    rip = cr2 if how == "fetch" else USER_BASE + r.sym["lab3_user_" + how] - r.sym["lab3_user_page"]
+    seen = r.log.saw(14, cr2=cr2, rip=rip)
+    if not r.require(seen and seen.cpl == 3, "QEMU's log shows no #PF from ring 3 at RIP %#x with CR2 %#x: "
+                     "the %s fault was not taken" % (rip, cr2, how)):
+        return
+    # The CPU sets P with the reserved bit; QEMU 7.2's TCG does not: its code is the truth.
+    r.require(seen.error | 1 == want | 1, "QEMU's error code %#x is not the %s fault's %#x" % (seen.error, how, want))
+    error = seen.error
+    r.equal(r.hex("cr2"), cr2, "the 'CR2:' line (the address ring 3 touched)")
+    r.equal(r.hex("error"), error, "error code")
+    r.equal(r.v.get("who"), "user", "who made the access (bit 2 set)")
+    r.equal(r.v.get("access"), M.pf_access(error), "kind of access (bits 1 and 4)")
+    r.equal(r.v.get("mode"), "user", "mode (the saved CS's privilege level is 3)")
+    r.equal(r.v.get("cause"), M.pf_cause(error), "cause (bits 3 and 0)")
+    r.equal(r.v.get("flags", ""), M.pf_flags(error), "flags in brackets")
+    r.equal(r.hex("rip"), rip, "RIP (the user instruction)")
+    r.equal(r.hex("cs"), r.hex("user_cs"), "CS in the report (the user code segment)")
+
+
+lab.test("user_fault", 5, description="a seed-chosen kind of fault from ring 3: 'user ... in user mode', CR2, code",
+         expect=[r"^ring 3: CS (?P<user_cs>0x[0-9a-f]{4}), kind \d+, touching "] + PF_REPORT,
+         check=check_user_fault)

@@ -5,6 +5,7 @@ import re
 from kgrade import patterns as P
 from kgrade.seed import derive, value_range
 from kgrade.spec import Lab
+from kgrade.x86model import SEG_FIELDS, segment
 
 lab = Lab(4, "double-fault", "Double faults: GDT, TSS, IST, and surviving a kernel stack overflow")
 
@@ -13,16 +14,6 @@ BOOT_CS = 0x18                            # the boot GDT's 64-bit code (common/i
 GDT_BYTES = 5 * 8                         # null, code, data, 16-byte TSS descriptor
 PAGE = 4096
 IST_AREA = PAGE                           # IST1 may lie this far below the stack's top
-
-# An 8-byte descriptor, field by field: (name, first bit, width).
-SEG_FIELDS = [("limit bits 0-15", 0, 16), ("base bits 0-23", 16, 24), ("access byte", 40, 8),
-              ("limit bits 16-19", 48, 4), ("flags", 52, 4), ("base bits 24-31", 56, 8)]
-
-
-def segment(base, limit, access, flags):
-    """The grader's own gdt_segment_make: only 20 bits of limit, 4 of flags."""
-    return (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 | (access & 0xFF) << 40 \
-        | (limit >> 16 & 0xF) << 48 | (flags & 0xF) << 52 | (base >> 24 & 0xFF) << 56
 
 
 def compare_descriptor(r, got, want, what):
@@ -33,6 +24,7 @@ def compare_descriptor(r, got, want, what):
         ok &= r.equal(got >> lo & mask, want >> lo & mask,
                       "%s %s (descriptor bits %d-%d)" % (what, name, lo, lo + width - 1))
     return ok
+
 
 CODE_DESC = segment(0, 0xFFFFF, 0x9A, 0xA)   # present, S, exec, readable; L, G
 DATA_DESC = segment(0, 0xFFFFF, 0x92, 0xC)   # present, S, writable; D/B, G
