@@ -436,3 +436,113 @@ def check_user_fault(r):
 lab.test("user_fault", 5, description="a seed-chosen kind of fault from ring 3: 'user ... in user mode', CR2, code",
          expect=[r"^ring 3: CS (?P<user_cs>0x[0-9a-f]{4}), kind \d+, touching "] + PF_REPORT,
          check=check_user_fault)
+
+# ---- a walk over tables the scenario builds (walk_built.c) ----
+
+UPPER_BITS, LEAF4K_BITS = 0x7FF0000000000F7E, 0xFFF0000000000FFE
+LEAF2M_BITS, LEAF1G_BITS = 0xFFF00000001FFF7E, 0xFFF000003FFFFF7E
+FRAME2M, FRAME1G, NX, PS = 0x000FFFFFFFE00000, 0x000FFFFFC0000000, 1 << 63, 1 << 7
+
+
+def built_tables(seed, root, pdpt, pd, pt):
+    """walk_built.c's tables: ({physical address: entry}, [the addresses it walks])."""
+    def d(i):
+        return derive(seed, i)
+
+    def after(base, i):
+        return (base + value_range(seed, i, 1, 170)) % 512
+
+    def upper(table, i):
+        return table | 1 | (d(i) & UPPER_BITS) | NX | 1 << (52 + d(i) % 11)
+
+    def va(l4, l3, l2, l1, low):
+        v = l4 << 39 | l3 << 30 | l2 << 21 | l1 << 12 | low
+        return v | 0xFFFF000000000000 if l4 >= 256 else v
+
+    s4 = value_range(seed, 600, 0, 511)
+    s4np = after(s4, 601)
+    s3 = value_range(seed, 602, 0, 511)
+    s3pd = after(s3, 603)
+    s3np = after(s3pd, 604)
+    s2 = value_range(seed, 605, 0, 511)
+    s2pt = after(s2, 606)
+    s2np = after(s2pt, 607)
+    s1 = value_range(seed, 608, 0, 511)
+    s1b = after(s1, 609)
+    s1np = after(s1b, 610)
+    mem = {
+        root + 8 * s4: upper(pdpt, 620), root + 8 * s4np: d(621) & ~1,
+        pdpt + 8 * s3: (d(623) & FRAME1G) | (d(622) & LEAF1G_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(622) % 17),
+        pdpt + 8 * s3pd: upper(pd, 624), pdpt + 8 * s3np: d(625) & ~1 | PS,
+        pd + 8 * s2: (d(627) & FRAME2M) | (d(626) & LEAF2M_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(626) % 8),
+        pd + 8 * s2pt: upper(pt, 628), pd + 8 * s2np: d(629) & ~1 | PS,
+        pt + 8 * s1: (d(631) & ADDR_MASK) | (d(630) & LEAF4K_BITS) | 1 | NX,
+        pt + 8 * s1b: (d(633) & ADDR_MASK) | (d(632) & LEAF4K_BITS) | 1,
+        pt + 8 * s1np: d(634) & ~1,
+    }
+    vas = [va(s4, s3, 0, 0, d(640) & 0x3FFFFFFF), va(s4, s3pd, s2, 0, d(641) & 0x1FFFFF),
+           va(s4, s3pd, s2pt, s1, d(642) & 0xFFF), va(s4, s3pd, s2pt, s1b, d(643) & 0xFFF),
+           va(s4np, 0, 0, 0, d(644) & 0x7FFFFFFFFF), va(s4, s3np, 0, 0, d(645) & 0x3FFFFFFF),
+           va(s4, s3pd, s2np, 0, d(646) & 0x1FFFFF), va(s4, s3pd, s2pt, s1np, d(647) & 0xFFF)]
+    return mem, vas
+
+
+BUILT_WALK = re.compile(r"^built walk (?P<i>\d): (?P<va>0x[0-9a-f]{16})\n  last=(?P<last>-?\d+) mapped=(?P<mapped>\d) "
+                        r"size=(?P<size>0x[0-9a-f]+) phys=(?P<phys>0x[0-9a-f]+)\n(?P<steps>(?:  L\d .*\n)*)", re.M)
+BUILT_STEP = re.compile(r"^  L(?P<level>\d) table=(?P<table>0x[0-9a-f]+) index=(?P<index>\d+) "
+                        r"entry=(?P<entry>0x[0-9a-f]{16})$", re.M)
+WALK_KINDS = ["a 1 GiB page", "a 2 MiB page", "a 4 KiB page (NX)", "a 4 KiB page",
+              "a not-present PML4 entry", "a not-present PDPT entry", "a not-present PD entry",
+              "a not-present PT entry"]
+
+
+def check_walk_built(r):
+    frames = [r.hex(n) for n in ("b_root", "b_pdpt", "b_pd", "b_pt")]
+    pool = r.sym["frame_pool"]
+    if not r.require(all(pool <= f < pool + 128 * PAGE and f % PAGE == 0 for f in frames),
+                     "the tables are not frames of frame_pool: %s" % ", ".join("%#x" % f for f in frames)):
+        return
+    mem, vas = built_tables(r.seed, *frames)
+    got = {int(m["i"]): m for m in BUILT_WALK.finditer(r.text)}
+    for i, va in enumerate(vas):
+        what = "walk of %#x (%s)" % (va, WALK_KINDS[i])
+        m = got.get(i)
+        if not r.require(m and int(m["va"], 16) == va, "no 'built walk %d: %#018x' block" % (i, va)):
+            continue
+        steps, last, phys, size = M.walk(lambda pa: mem.get(pa, 0), frames[0], va)
+        seen = [(int(s["level"]), int(s["table"], 16), int(s["index"]), int(s["entry"], 16))
+                for s in BUILT_STEP.finditer(m["steps"])]
+        want = [(lv,) + steps[lv] for lv in range(4, last - 1, -1)]
+        r.equal([s[0] for s in seen], [s[0] for s in want], what + ": levels read")
+        for (lv, table, index, entry), got_step in zip(want, seen):
+            name = "%s: %s entry" % (what, M.LEVEL_NAMES[lv])
+            r.equal(got_step[1], table, name + ": table (from the entry above, bits 51-12 only)")
+            r.equal(got_step[2], index, name + ": index")
+            r.equal(got_step[3], entry, name + ": entry read")
+        r.equal(int(m["last"]), last, what + ": last level read (w->last_level)")
+        r.equal(int(m["mapped"]), int(phys is not None), what + ": mapped")
+        if phys is not None:
+            r.equal(int(m["size"], 16), size, what + ": page size")
+            r.equal(int(m["phys"], 16), phys, what + ": physical address (frame bits only: PAT and "
+                    "the bits below the page size cleared, plus the offset)")
+    index_rows, leaf_rows = [], []
+    lines = {int(m["va"], 16): m for m in r.all(
+        r"^pt_index (?P<va>0x[0-9a-f]{16}): (?P<l4>\d+) (?P<l3>\d+) (?P<l2>\d+) (?P<l1>\d+)$")}
+    for va in (derive(r.seed, 650 + i) for i in range(4)):
+        m = lines.get(va, {})
+        index_rows += [("(%#x, %d)" % (va, lv), m.get("l%d" % lv) and int(m["l%d" % lv]), M.index(va, lv))
+                       for lv in (4, 3, 2, 1)]
+    lines = {(int(m["e"], 16), int(m["lv"]), int(m["va"], 16)): int(m["pa"], 16) for m in r.all(
+        r"^pt_leaf_phys (?P<e>0x[0-9a-f]{16}) L(?P<lv>\d) (?P<va>0x[0-9a-f]{16}): (?P<pa>0x[0-9a-f]{16})$")}
+    for i in range(6):
+        e, lv, va = derive(r.seed, 660 + 3 * i), 1 + i % 3, derive(r.seed, 661 + 3 * i)
+        leaf_rows.append(("(%#x, %d, %#x)" % (e, lv, va), lines.get((e, lv, va)), M.leaf_phys(e, lv, va)))
+    compare_all(r, "pt_index", index_rows)
+    compare_all(r, "pt_leaf_phys", leaf_rows)
+
+
+lab.test("walk_built", 10, description="pt_walk_resolve over seed-built tables: 1 GiB/2 MiB/4 KiB leaves, "
+         "NX, ignored and PAT bits everywhere; pt_index, pt_leaf_phys",
+         expect=[r"^built tables: PML4 (?P<b_root>0x[0-9a-f]+) PDPT (?P<b_pdpt>0x[0-9a-f]+) PD (?P<b_pd>0x[0-9a-f]+)"
+                 r" PT (?P<b_pt>0x[0-9a-f]+)$", r"^pt_leaf_phys .*\n(?:.*\n)*?scenario walk_built: done$"],
+         check=check_walk_built)

@@ -5,6 +5,8 @@
  *   [10]-[21]  walk: offsets into the VGA page, .text, .rodata, .data/.bss,
  *              the direct map; slots and low bits of three unmapped
  *              addresses; an offset into the kernel stack's guard page
+ *   [22]-[24]  walk: the address of the VGA alias
+ *   [25]       cr3: the ignored bits of CR3 the copy gets
  *   [30]       demand_paging: how many pages (4-12)
  *   [31]-[42]  the page chosen in each page's share of the region
  *   [50]-[61]  the offset written in each page (8-byte aligned, not 0)
@@ -76,8 +78,11 @@ SCENARIO(cr3, "print the level-4 table, then again after switching to a copy of 
 		return;
 	}
 	memcpy(phys_to_virt(copy), phys_to_virt(old & PTE_ADDR_MASK), PAGE_SIZE);
-	kprintf("switching to a copy of the level-4 table, with PWT and PCD set in CR3\n");
-	write_cr3(copy | PTE_PWT | PTE_PCD); /* CR3 bits 3 and 4: the table's caching */
+	/* CR3 bits 3 and 4 are the table's caching (PWT, PCD); bits 0-2 and
+	 * 5-11 are ignored (without PCIDs): none of them is address. */
+	uint64_t flags = PTE_PWT | PTE_PCD | 0x800 | (seed_value(25) & 0xFE7);
+	kprintf("switching to a copy of the level-4 table, with CR3 flag bits 0x%03lx\n", (unsigned long)flags);
+	write_cr3(copy | flags);
 	pt_print_root();
 	__asm__ volatile("int3" ::: "memory"); /* QEMU's log records CR3 here */
 	write_cr3(old);
