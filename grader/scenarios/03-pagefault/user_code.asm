@@ -7,7 +7,7 @@
 
 section .text.user progbits alloc exec nowrite align=4096
 
-global lab3_user_page, lab3_user_read, lab3_user_write, lab3_user_fetch
+global lab3_user_page, lab3_user_read, lab3_user_write
 
 lab3_user_page:
 lab3_user_read:
@@ -16,6 +16,4 @@ lab3_user_read:
 lab3_user_write:
 	mov [rax], bl
 	hlt
-lab3_user_fetch:
-	jmp rax
 	align 4096, db 0xF4                ; the rest of the page: hlt
