@@ -113,6 +113,7 @@ def check_gdt_loaded(r):
         r.require(r.hex(reg) in (KDATA, 0), "%s: expected %#x (or a null selector), got %#x%s" % (
             reg.upper(), KDATA, r.hex(reg), ": the boot GDT's data selector, never reloaded"
             if r.hex(reg) == 0x20 else ""))
+    r.equal(r.hex("null_raw"), 0, "GDT slot 0 (the null descriptor)")
     compare_descriptor(r, r.hex("code_raw") & ~ACCESSED, CODE_DESC, "code descriptor 0x08")
     compare_descriptor(r, r.hex("data_raw") & ~ACCESSED, DATA_DESC, "data descriptor 0x10")
 
@@ -121,7 +122,7 @@ lab.test("gdt_loaded", 15, description="sgdt gives gdt_table and limit 39; CS 0x
          expect=[r"^GDTR: base=(?P<base>0x[0-9a-f]{16}) limit=(?P<limit>0x[0-9a-f]{4})$",
                  r"^CS: (?P<cs>0x[0-9a-f]{4}) DS: (?P<ds>0x[0-9a-f]{4}) SS: (?P<ss>0x[0-9a-f]{4})$",
                  r"^ES: (?P<es>0x[0-9a-f]{4}) FS: (?P<fs>0x[0-9a-f]{4}) GS: (?P<gs>0x[0-9a-f]{4})$",
-                 desc_line("GDT", KCODE, "code_"), desc_line("GDT", KDATA, "data_")],
+                 desc_line("GDT", 0, "null_"), desc_line("GDT", KCODE, "code_"), desc_line("GDT", KDATA, "data_")],
          check=check_gdt_loaded)
 
 
@@ -155,6 +156,8 @@ def check_ist_set(r):
     r.require(top - IST_AREA <= ist1 <= top, "IST1 in the live TSS: expected the top of double_fault_stack "
               "(%#x, or up to %d bytes below it), got %#x" % (top, IST_AREA, ist1))
     r.equal(ist1 % 16, 0, "IST1 alignment (IST1 %% 16)")
+    r.equal(r.hex("rsv_ist0"), 0, "the reserved field before IST1 (ist[0] in struct tss)")
+    r.equal((r.hex("rsv0"), r.hex("rsv1"), r.hex("rsv2")), (0, 0, 0), "the other reserved fields of the TSS")
     r.require(r.hex("iomap") >= r.sym.end("kernel_tss") - r.sym["kernel_tss"],
               "I/O map base %#x lies inside the TSS: it must be >= its size (no I/O bitmap)" % r.hex("iomap"))
 
@@ -162,7 +165,8 @@ def check_ist_set(r):
 lab.test("ist_set", 10, description="IST1 of the live TSS = top of double_fault_stack; gate 8 uses IST 1",
          expect=[r"^gate 8: offset=(?P<g_offset>0x[0-9a-f]{16}) selector=(?P<g_sel>0x[0-9a-f]{4}) "
                  r"ist=(?P<g_ist>\d) present=(?P<g_present>\d)$",
-                 r"^IST1: (?P<ist1>0x[0-9a-f]{16})$", r"^IOMAP base: (?P<iomap>0x[0-9a-f]{4})$"],
+                 r"^IST1: (?P<ist1>0x[0-9a-f]{16})$", r"^IOMAP base: (?P<iomap>0x[0-9a-f]{4})$",
+                 r"^reserved: (?P<rsv0>0x[0-9a-f]+) (?P<rsv_ist0>0x[0-9a-f]+) (?P<rsv1>0x[0-9a-f]+) (?P<rsv2>0x[0-9a-f]+)$"],
          check=check_ist_set)
 
 

@@ -9,6 +9,7 @@
  * resolve. A console hook makes the report's first character touch a fresh
  * demand page, so a second #PF changes CR2 inside the handler: only a CR2
  * read before anything that could fault still holds the right address.
+ * The hook then takes every free frame and calls demand_page_in once more.
  *
  * Seed indices:
  *   [30]       how many pages to touch (4-12)
@@ -93,9 +94,14 @@ static void stale_tlb(void)
 
 static uint64_t hook_addr;
 
+/* Runs inside the last report: a demand fault, which changes CR2; then,
+ * with every frame taken, a call that must find none and map nothing. */
 static void touch_hook_page(void)
 {
-	*(volatile uint64_t *)(uintptr_t)hook_addr = 0x484f4f4b; /* a demand fault, inside the report */
+	*(volatile uint64_t *)(uintptr_t)hook_addr = 0x484f4f4b;
+	while (frame_alloc())
+		;
+	call((hook_addr & ~(uint64_t)(PAGE_SIZE - 1)) ^ PAGE_SIZE, X86_PF_WRITE); /* same page table */
 }
 
 /* The first page of the region, from a seed-chosen one on, that nothing maps. */

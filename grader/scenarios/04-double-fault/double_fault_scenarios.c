@@ -102,7 +102,7 @@ SCENARIO(gdt_loaded, "sgdt, the segment registers, and our code/data descriptors
 	kprintf("GDTR: base=0x%016lx limit=0x%04x\n", (unsigned long)gdtr.base, gdtr.limit);
 	kprintf("CS: 0x%04x DS: 0x%04x SS: 0x%04x\n", read_cs(), read_ds(), read_ss());
 	kprintf("ES: 0x%04x FS: 0x%04x GS: 0x%04x\n", READ_SEG(es), READ_SEG(fs), READ_SEG(gs));
-	for (unsigned sel = 0x08; sel <= 0x10; sel += 8) {
+	for (unsigned sel = 0x00; sel <= 0x10; sel += 8) {
 		uint64_t d;
 		if (!gdt_slot(gdtr, sel / 8, &d)) {
 			kprintf("GDT slot 0x%02x is past the limit\n", sel);
@@ -154,6 +154,9 @@ SCENARIO(ist_set, "IST 1 of the live TSS, and gate 8")
 	for (unsigned n = 1; n <= 7; n++)
 		kprintf("IST%u: 0x%016lx\n", n, (unsigned long)*(const uint64_t *)(tss + 0x1c + 8 * n));
 	kprintf("IOMAP base: 0x%04x\n", *(const uint16_t *)(tss + 0x66));
+	kprintf("reserved: 0x%08x 0x%016lx 0x%016lx 0x%04x\n", *(const uint32_t *)tss,
+		(unsigned long)*(const uint64_t *)(tss + 0x1c), (unsigned long)*(const uint64_t *)(tss + 0x5c),
+		*(const uint16_t *)(tss + 0x64));
 }
 
 SCENARIO(breakpoint_after_gdt, "int3 after the GDT/TSS switch reports and returns")
