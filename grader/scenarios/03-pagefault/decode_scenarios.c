@@ -6,11 +6,13 @@
  * pf_error_* functions get seed-chosen codes (reserved bit with P, W or I/D,
  * user bits, bits without a name), and page_fault_report gets frames whose
  * CS privilege level and error code disagree, as they do for the CPU's own
- * supervisor accesses on behalf of ring 3.
+ * supervisor accesses on behalf of ring 3. Last, a real fault from ring 3
+ * (user_scenarios.c), which the handler reports and which ends the run.
  *
  * Seed indices: [400]-[411] random codes, [420]-[431] the high bit some of
  * them get, [440]-[442] truncated pf_error_flags calls, [450]-[459] the
- * synthetic frames (error, CS, CR2, RIP offset).
+ * synthetic frames (error, CS, CR2, RIP offset); [500]-[502] the ring-3
+ * fault (user_scenarios.c).
  */
 #include <stdint.h>
 #include "kprintf.h"
@@ -18,6 +20,7 @@
 #include "pf_error.h"
 #include "registry.h"
 #include "seed.h"
+#include "user_fault.h"
 #include "x86.h"
 
 #define RANDOM_CODES 12
@@ -91,7 +94,7 @@ static void synthetic_report(unsigned i)
 	kprintf("synthetic #PF %u: end\n", i);
 }
 
-SCENARIO(error_codes, "pf_error_* on seed-chosen codes, and reports of frames the emulator never makes")
+SCENARIO(error_codes, "pf_error_* on seed-chosen codes, reports of frames the emulator never makes, a fault from ring 3")
 {
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (pf_error_bit_name(bit))
@@ -104,4 +107,5 @@ SCENARIO(error_codes, "pf_error_* on seed-chosen codes, and reports of frames th
 		cut(i);
 	for (unsigned i = 0; i < FRAMES; i++)
 		synthetic_report(i);
+	user_fault(); /* last: it ends the run */
 }

@@ -1,4 +1,4 @@
-; user_code.asm - the code user_fault runs in ring 3 (user_scenarios.c).
+; user_code.asm - the code user_fault() runs in ring 3 (user_scenarios.c).
 ;
 ; One page of its own, so that the scenario can map exactly this page a
 ; second time with the user bit. In: RAX = the address to touch, BL = the
