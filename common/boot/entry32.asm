@@ -224,9 +224,9 @@ msg_sse:	db "this CPU does not support SSE2", 0
 section .data
 ; Accessed bits (bit 40) are preset: the CPU would otherwise write them on
 ; the first segment load, and a later lab may map this page read-only.
-; No selector here means in lab 04's GDT what it means here: 0x18 is its TSS
-; and 0x20 the TSS's upper half, so a kernel that forgets to reload CS, or
-; DS/ES/SS, after its own lgdt faults instead of working by accident.
+; The kernel's selectors here (CS 0x18, data 0x20) mean something else in
+; lab 04's GDT, the TSS and its upper half: a kernel that forgets to reload
+; CS, or DS/ES/SS, after its own lgdt faults instead of working by accident.
 align 8
 boot_gdt:
 	dq 0                               ; 0x00 null

@@ -155,14 +155,14 @@ def check_ist_set(r):
     top, ist1 = r.sym.end("double_fault_stack"), r.hex("ist1")
     r.require(top - IST_AREA <= ist1 <= top, "IST1 in the live TSS: expected the top of double_fault_stack "
               "(%#x, or up to %d bytes below it), got %#x" % (top, IST_AREA, ist1))
-    r.equal(ist1 % 16, 0, "IST1 alignment (IST1 %% 16)")
+    r.equal(ist1 % 16, 0, "IST1 alignment (IST1 mod 16)")
     r.equal(r.hex("rsv_ist0"), 0, "the reserved field before IST1 (ist[0] in struct tss)")
     r.equal((r.hex("rsv0"), r.hex("rsv1"), r.hex("rsv2")), (0, 0, 0), "the other reserved fields of the TSS")
     r.require(r.hex("iomap") >= r.sym.end("kernel_tss") - r.sym["kernel_tss"],
               "I/O map base %#x lies inside the TSS: it must be >= its size (no I/O bitmap)" % r.hex("iomap"))
 
 
-lab.test("ist_set", 10, description="IST1 of the live TSS = top of double_fault_stack; gate 8 uses IST 1",
+lab.test("ist_set", 10, description="IST1 of the live TSS in the top page of double_fault_stack; gate 8 uses IST 1",
          expect=[r"^gate 8: offset=(?P<g_offset>0x[0-9a-f]{16}) selector=(?P<g_sel>0x[0-9a-f]{4}) "
                  r"ist=(?P<g_ist>\d) present=(?P<g_present>\d)$",
                  r"^IST1: (?P<ist1>0x[0-9a-f]{16})$", r"^IOMAP base: (?P<iomap>0x[0-9a-f]{4})$",
