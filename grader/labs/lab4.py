@@ -44,8 +44,20 @@ def stack_range(r, name):
     return r.sym[name] + PAGE, r.sym.end(name)
 
 
+def stack_named(r, addr):
+    """The GUARDED_STACK whose usable range holds addr, as stack_find() names it."""
+    for name in r.sym.addr:
+        if name.endswith("_region") and name[:-len("_region")] in r.sym:
+            lo, hi = stack_range(r, name[:-len("_region")])
+            if lo <= addr < hi:
+                return name[:-len("_region")]
+    return "unknown stack"
+
+
 def check_df_report(r):
     r.equal(r.hex("error"), 0, "#DF error code (always zero)")
+    r.equal(r.v.get("df_stack"), stack_named(r, r.hex("df_rsp")),
+            "name of the stack the handler runs on (the one holding %#x, its own RSP)" % r.hex("df_rsp"))
 
 
 def check_on_ist_stack(r):
