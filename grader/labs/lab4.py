@@ -170,6 +170,8 @@ def check_ist_set(r):
     r.equal(ist1 % 16, 0, "IST1 alignment (IST1 mod 16)")
     r.equal(r.hex("rsv_ist0"), 0, "the reserved field before IST1 (ist[0] in struct tss)")
     r.equal((r.hex("rsv0"), r.hex("rsv1"), r.hex("rsv2")), (0, 0, 0), "the other reserved fields of the TSS")
+    r.equal(r.hex("df_error"), derive(r.seed, 10) | 1, "the error code exc_double_fault printed for a frame "
+            "the scenario built (tf->error_code, not a constant)")
     r.require(r.hex("iomap") >= r.sym.end("kernel_tss") - r.sym["kernel_tss"],
               "I/O map base %#x lies inside the TSS: it must be >= its size (no I/O bitmap)" % r.hex("iomap"))
 
@@ -178,7 +180,9 @@ lab.test("ist_set", 10, description="IST1 of the live TSS in the top page of dou
          expect=[r"^gate 8: offset=(?P<g_offset>0x[0-9a-f]{16}) selector=(?P<g_sel>0x[0-9a-f]{4}) "
                  r"ist=(?P<g_ist>\d) present=(?P<g_present>\d)$",
                  r"^IST1: (?P<ist1>0x[0-9a-f]{16})$", r"^IOMAP base: (?P<iomap>0x[0-9a-f]{4})$",
-                 r"^reserved: (?P<rsv0>0x[0-9a-f]+) (?P<rsv_ist0>0x[0-9a-f]+) (?P<rsv1>0x[0-9a-f]+) (?P<rsv2>0x[0-9a-f]+)$"],
+                 r"^reserved: (?P<rsv0>0x[0-9a-f]+) (?P<rsv_ist0>0x[0-9a-f]+) (?P<rsv1>0x[0-9a-f]+) (?P<rsv2>0x[0-9a-f]+)$",
+                 r"^a #DF frame with error code 0x[0-9a-f]+$",
+                 r"^PANIC: double fault, error_code: (?P<df_error>0x[0-9a-f]+)$", r"^\[ok\]$"],
          check=check_ist_set)
 
 

@@ -6,12 +6,14 @@
  * with the ELF's symbols; global labels mark the faulting instructions.
  */
 #include <stdint.h>
+#include "gdt.h"
 #include "idt.h"
 #include "kprintf.h"
 #include "registry.h"
 #include "report.h"
 #include "seed.h"
 #include "stack.h"
+#include "trap_frame.h"
 #include "x86.h"
 
 /* Reads 8-byte slot `slot` of the live GDT, or returns false past its limit. */
@@ -157,6 +159,17 @@ SCENARIO(ist_set, "IST 1 of the live TSS, and gate 8")
 	kprintf("reserved: 0x%08x 0x%016lx 0x%016lx 0x%04x\n", *(const uint32_t *)tss,
 		(unsigned long)*(const uint64_t *)(tss + 0x1c), (unsigned long)*(const uint64_t *)(tss + 0x5c),
 		*(const uint16_t *)(tss + 0x64));
+	/* A real #DF always has error code 0; this frame's is not, so a report
+	 * that prints a constant shows. The handler stops the run. */
+	struct trap_frame tf = {
+		.rbp = read_rbp(), .vector = X86_TRAP_DF, .error_code = seed_value(10) | 1,
+		.rip = (uint64_t)(uintptr_t)scenario_ist_set, .cs = read_cs(), .rflags = 0x2,
+		.rsp = read_rsp(), .ss = read_ss(),
+	};
+	tf.link_rip = tf.rip;
+	kprintf("a #DF frame with error code 0x%lx\n", (unsigned long)tf.error_code);
+	scenario_expect_stop(X86_TRAP_DF);
+	exc_double_fault(&tf);
 }
 
 SCENARIO(breakpoint_after_gdt, "int3 after the GDT/TSS switch reports and returns")
