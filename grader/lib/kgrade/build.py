@@ -301,6 +301,23 @@ def base_objects(stage, base, root=labs.ROOT, jobs=2, timeout=BUILD_TIMEOUT):
     return folder, None
 
 
+def build_on_base(stage, tree, base=None, iso=False, out=None, jobs=2, root=labs.ROOT, sandbox=None,
+                  timeout=BUILD_TIMEOUT):
+    """Stage N of tree with the labs below N from base, as the grader and
+    make lab both build it: the base's labs as objects (base_objects), the
+    build folder named after the base. Returns (BuildResult, None), or
+    (None, the base's own failed BuildResult)."""
+    stage_base = None
+    if base:
+        stage_base, failed = base_objects(stage, base, root, jobs, timeout)
+        if failed:
+            return None, failed
+    b = build_stage(stage, tree, stage_base, iso=iso, jobs=jobs, root=root,
+                    out=out or labs.stage_out(stage, tree, base, root), sandbox=sandbox, timeout=timeout,
+                    desc=describe(stage, tree, base))
+    return b, None
+
+
 def _short(path, *tops):
     """path relative to the tree it belongs to (what a student recognises)."""
     for top in tops:

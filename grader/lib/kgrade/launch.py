@@ -50,9 +50,11 @@ def check_stage(stage, tree="labs", base=None, root=labs.ROOT):
 
 
 def build_stage(stage, tree="labs", base=None, iso=False, jobs=2, root=labs.ROOT, **kw):
-    """Checks, then builds; returns a kgrade.build.BuildResult."""
+    """Checks, then builds as the grader does (the labs below from base as
+    objects); returns a kgrade.build.BuildResult."""
     check_stage(stage, tree, base, root)
-    return build.build_stage(stage, tree, base, iso=iso, jobs=jobs, root=root, **kw)
+    b, failed = build.build_on_base(stage, tree, base, iso=iso, jobs=jobs, root=root, **kw)
+    return b or failed
 
 
 def kernel_range(elf):

@@ -142,15 +142,13 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
             out = os.path.join(build_root, "stage%d" % n) if build_root else None
             limit = build_timeout or build.BUILD_TIMEOUT * timeout_scale
-            stage_base, base_failed = build.base_objects(n, base, root, jobs, limit) if base else (None, None)
+            b, base_failed = build.build_on_base(n, tree, base, iso=(boot == "grub"), out=out, jobs=jobs,
+                                                 root=root, sandbox=sandbox, timeout=limit)
             if base_failed:  # the reference labs themselves do not build: not the student's doing
                 entries = [(t, TestResult(t, check.grader_error(t, RuntimeError(
                     "the base labs do not build:\n" + base_failed.errors)))) for t in tests]
                 plan.append((lab, entries))
                 continue
-            b = build.build_stage(n, tree, stage_base, iso=(boot == "grub"), jobs=jobs, root=root,
-                                  out=out or labs.stage_out(n, tree, base, root), sandbox=sandbox,
-                                  timeout=limit, desc=build.describe(n, tree, base))
             entries = []
             symbols, error = _stage_symbols(b.elf) if b.ok else (None, None)
             kept = keep_build_log(b, log_dir) if not b.ok else None
