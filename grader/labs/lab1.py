@@ -2,16 +2,15 @@
 
 import re
 
-from kgrade import idtgate, patterns as P
+from kgrade import facts, idtgate, patterns as P
 from kgrade.seed import MASK, derive, value_range
 from kgrade.spec import Lab, SUCCESS
 
 lab = Lab(1, "idt", "The IDT: catch a breakpoint and carry on")
 
-BOOT_CS = 0x18  # the kernel's code segment until lab 04 (common/include/boot.h)
-
-
-PROBE_VECTOR = 0x81  # idt_scenarios.c: a gate the scenario installs itself
+F = facts.scenario("01-idt")  # seed indices and constants, shared with the scenarios
+BOOT_CS = facts.constants("common/include/boot.h", ["BOOT_CS64"])["BOOT_CS64"]  # CS until lab 04
+PROBE_VECTOR = F.IDT_PROBE_VECTOR
 
 
 def check_idt_loaded(r):
@@ -26,7 +25,7 @@ def check_idt_loaded(r):
 
 lab.test("idt_loaded", 10, description="sidt: base is idt_table, limit 4095; QEMU used that IDTR",
          expect=[r"^IDTR: base=(?P<base>0x[0-9a-f]+) limit=(?P<limit>0x[0-9a-f]+)$",
-                 r"^probe vector 0x81 delivered$"],
+                 r"^probe vector %#x delivered$" % PROBE_VECTOR],
          check=check_idt_loaded)
 
 
@@ -58,8 +57,7 @@ lab.test("gate_bits", 10, description="gates 0, 3, 6 decode to their handlers, C
          check=check_gate_bits)
 
 
-# gate_encoding.c derives its inputs with these seed indices.
-SEED_MAKE, SEED_SET, MAKE_CASES, SET_CASES = 600, 700, 16, 4
+SEED_MAKE, SEED_SET, MAKE_CASES, SET_CASES = F.SEED_MAKE, F.SEED_SET, F.MAKE_CASES, F.SET_CASES
 
 
 def gate_args(seed, index):
@@ -106,9 +104,9 @@ def check_gate_encoding(r):
     r.require(alt != cs, "the scenario could not switch to a second code segment (CS stayed %#x)" % cs)
     set_cases = []
     for i in range(SET_CASES):
-        vector = value_range(r.seed, SEED_SET + 3 * i, 32, 255)
+        vector = value_range(r.seed, SEED_SET + 3 * i, F.SET_VECTOR_MIN, 255)
         set_cases += set_gate_case(r, "set_gate %d" % i, vector, gate_args(r.seed, SEED_SET + 3 * i + 1), cs)
-    vector = value_range(r.seed, SEED_SET + 3 * SET_CASES, 32, 255)
+    vector = value_range(r.seed, SEED_SET + 3 * SET_CASES, F.SET_VECTOR_MIN, 255)
     set_cases += set_gate_case(r, "set_gate alt", vector, gate_args(r.seed, SEED_SET + 3 * SET_CASES + 1), alt,
                                " with CS = %#x (a second code segment: the selector is read_cs())" % alt)
     idtgate.compare(r, set_cases)
@@ -144,7 +142,7 @@ lab.test("breakpoint_registers", 10, description="all registers and flags surviv
 
 
 def check_repeat(r):
-    n = value_range(r.seed, 0, 200, 400)
+    n = value_range(r.seed, F.SEED_REPEAT, F.REPEAT_MIN, F.REPEAT_MAX)
     r.equal(r.int("n"), n, "int3 count (seed-derived)")
     r.equal(r.count(P.header(3)), n, "breakpoint reports printed")
     r.equal(r.saw_count(3), n, "breakpoints QEMU delivered")

@@ -41,7 +41,8 @@ lab.test("stub_table", 10, description="all 256 gates: their own stub, the runni
 
 
 ERROR_CODE_VECTORS = facts.error_code_vectors()  # the kernel's table: 8, 10-14, 17, 21, 29, 30
-SEED_ERROR = 800  # synthetic_frames.c: vector v's error code is seed value 800 + v
+F = facts.scenario("02-frames")  # seed indices and constants, shared with the scenarios
+SEED_ERROR = F.SEED_ERROR  # vector v's error code is seed value SEED_ERROR + v
 
 
 def vector_list(vectors):
@@ -157,7 +158,8 @@ lab.test("breakpoint_frame", 10,
          check=check_bp_frame)
 
 
-SEED_REWRITE = 120  # registers_scenarios.c: the handler writes seed values 120-135
+SEED_REWRITE = F.SEED_REWRITE  # the handler writes seed values SEED_REWRITE and up
+REGS = facts.constants(P.REGS_HEADER, ["REGS_FLAGS_MASK", "SEED_REGS"])
 
 
 def check_registers(r):
@@ -169,9 +171,9 @@ def check_registers(r):
     frame = {m["reg"]: int(m["val"], 16) for m in r.all(r"^in frame: (?P<reg>[A-Z0-9]+)=(?P<val>0x[0-9a-f]+)$")}
     after = {m["reg"]: int(m["val"], 16) for m in r.all(r"^after rewrite: (?P<reg>[A-Z0-9]+)=(?P<val>0x[0-9a-f]+)$")}
     for i, name in enumerate(P.REGISTER_NAMES):
-        loaded, written = derive(r.seed, 100 + i), derive(r.seed, SEED_REWRITE + i)
+        loaded, written = derive(r.seed, REGS["SEED_REGS"] + i), derive(r.seed, SEED_REWRITE + i)
         if name == "RFLAGS":
-            loaded, written = loaded & P.FLAGS_MASK, (written & P.FLAGS_MASK) | 0x2
+            loaded, written = loaded & REGS["REGS_FLAGS_MASK"], (written & REGS["REGS_FLAGS_MASK"]) | 0x2
         field = "tf->rflags (arithmetic flags)" if name == "RFLAGS" else "tf->%s" % name.lower()
         r.equal(frame.get(name), loaded, "%s at the int3 (the interrupted %s: is the push order the one "
                 "trap_frame.h lists?)" % (field, name))
@@ -211,7 +213,7 @@ lab.test("resume_after_ud2", 10, description="the #UD handler advances RIP past 
 
 
 def check_gp(r):
-    sel = value_range(r.seed, 0, 16, 1000) << 3
+    sel = value_range(r.seed, F.SEED_GP_SELECTOR, F.SEL_MIN, F.SEL_MAX) << 3
     r.equal(r.hex("sel"), sel, "selector the scenario loaded (seed-derived)")
     r.equal(r.hex("error"), sel, "#GP error code (the bad selector)")
     r.equal(r.hex("rip"), r.sym["lab2_gp_insn"], "#GP RIP (the faulting mov)")
@@ -248,7 +250,7 @@ lab.test("stack_aligned", 10,
 
 
 def check_software(r):
-    want = [value_range(r.seed, 10 + i, 32, 255) for i in range(4)]
+    want = [value_range(r.seed, F.SEED_SOFT + i, F.SOFT_MIN, 255) for i in range(F.SOFT_COUNT)]
     got = [int(m["v"]) for m in r.all(r"^dispatcher got vector (?P<v>\d+)$")]
     r.equal(got, want + want, "vectors the dispatcher saw (seed-derived; the second time after "
             "trap_register(N + 256, ...), which must change nothing)")

@@ -16,27 +16,45 @@ import re
 
 from . import labs
 
-_DEFINE = re.compile(r"^#define[ \t]+(\w+)[ \t]+\(?[ \t]*(.+?)[ \t]*\)?[ \t]*(?:/\*.*)?$", re.M)
+_DEFINE = re.compile(r"^#define[ \t]+(\w+)[ \t]+(.+?)[ \t]*(?:/\*.*|//.*)?$", re.M)
+
+
+def _evaluate(expr, values):
+    """An integer C expression's value (U/L suffixes dropped; shifts,
+    arithmetic, bit operations, parentheses, names already known), or None."""
+    expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", expr.strip())
+    if not re.fullmatch(r"[\w\s()<>|&^~+*/%-]+", expr):
+        return None
+    names = set(re.findall(r"\b[A-Za-z_]\w*", expr))
+    if any(n not in values for n in names):
+        return None
+    expr = re.sub(r"(?<![/])/(?![/])", "//", expr)  # C's integer division
+    try:
+        value = eval(expr, {"__builtins__": {}}, dict(values))  # noqa: S307
+    except (SyntaxError, TypeError, NameError, ValueError, ZeroDivisionError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def header_constants(text):
-    """NAME -> value of every `#define NAME <integer expression>` in C text.
+    """NAME -> value of every `#define NAME <integer expression>` in C text,
+    and NAME -> tuple for `#define NAME { a, b, c }` (an array's initialiser).
 
     Only what Python can evaluate safely is kept: integers with U/L suffixes,
-    shifts, arithmetic, or, parentheses and names defined earlier in the text.
+    shifts, arithmetic, bit operations, parentheses and names defined
+    earlier in the text.
     """
     values = {}
     for name, expr in _DEFINE.findall(text):
-        expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", expr)
-        if not re.fullmatch(r"[\w\s()<>|&+*-]+", expr):
+        brace = re.fullmatch(r"\{(.*)\}", expr.strip())
+        if brace:
+            items = [_evaluate(e, values) for e in brace.group(1).split(",") if e.strip()]
+            if items and None not in items:
+                values[name] = tuple(items)
             continue
-        names = set(re.findall(r"\b[A-Za-z_]\w*", expr))
-        if any(n not in values for n in names):
-            continue
-        try:
-            values[name] = int(eval(expr, {"__builtins__": {}}, dict(values)))  # noqa: S307
-        except (SyntaxError, TypeError, NameError, ValueError):
-            continue
+        value = _evaluate(expr, values)
+        if value is not None:
+            values[name] = value
     return values
 
 
@@ -61,6 +79,30 @@ def constants(relpath, names=(), root=labs.ROOT):
     if missing:
         raise MissingFact("%s does not define %s" % (relpath, ", ".join(missing)))
     return values
+
+
+class Facts:
+    """A header's constants as attributes: facts.scenario("03-pagefault").SEED_WALK.
+    A name the header lacks is the grader's own bug (a GRADER ERROR)."""
+
+    def __init__(self, relpath, values):
+        self._relpath, self._values = relpath, values
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise MissingFact("%s does not define %s" % (self._relpath, name)) from None
+
+
+def scenario(folder, root=labs.ROOT):
+    """The constants a lab's scenarios and its spec share: seed indices,
+    addresses, counts, lists of codes, from
+    grader/scenarios/<folder>/scenario_facts.h."""
+    relpath = os.path.join("grader", "scenarios", folder, "scenario_facts.h")
+    return Facts(relpath, header_constants(header_text(relpath, root)))
 
 
 Exception_ = collections.namedtuple("Exception", "vector id name has_error_code")

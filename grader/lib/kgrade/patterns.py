@@ -35,19 +35,20 @@ def error_code(mnemonic, prefix=""):
 
 REGISTER_NAMES = ["RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "R8", "R9", "R10",
                   "R11", "R12", "R13", "R14", "R15", "RFLAGS"]
-FLAGS_MASK = 0x8D5  # the flags regs_roundtrip loads: CF PF AF ZF SF OF
+REGS_HEADER = "grader/scenarios/include/regs_roundtrip.h"  # REGS_FLAGS_MASK, SEED_REGS: shared with C
 
 
 def check_register_roundtrip(r, what):
     """The 'after <what>: REG=0x...' lines of regs_check() against the
-    values the seed gave (seed values 100-115)."""
+    values the seed gave (seed values SEED_REGS and up, regs_roundtrip.h)."""
     from .seed import derive
+    regs = facts.constants(REGS_HEADER, ["REGS_FLAGS_MASK", "SEED_REGS"])
     got = {m["reg"]: int(m["val"], 16) for m in r.all(
         r"^after %s: (?P<reg>[A-Z0-9]+)=(?P<val>0x[0-9a-f]+)$" % re.escape(what))}
     for i, name in enumerate(REGISTER_NAMES):
-        want = derive(r.seed, 100 + i)
+        want = derive(r.seed, regs["SEED_REGS"] + i)
         if name == "RFLAGS":
-            want = (want & FLAGS_MASK) | 0x2
+            want = (want & regs["REGS_FLAGS_MASK"]) | 0x2
         r.equal(got.get(name), want, "%s after %s" % (name, what))
 
 

@@ -12,7 +12,7 @@ void regs_check(const char *what, void (*trip)(const uint64_t *, uint64_t *))
 {
 	uint64_t in[REGS_COUNT], out[REGS_COUNT];
 	for (int i = 0; i < REGS_COUNT; i++)
-		in[i] = seed_value(100 + i);
+		in[i] = seed_value(SEED_REGS + i);
 	trip(in, out);
 	for (int i = 0; i < REGS_COUNT; i++)
 		kprintf("after %s: %s=0x%016lx\n", what, regs_names[i], (unsigned long)out[i]);

@@ -15,10 +15,8 @@
 #include "seed.h"
 #include "x86.h"
 
-#define MAKE_CASES 16 /* random idt_gate_make calls (plus a fixed one and one with IST > 7) */
-#define SET_CASES  4  /* idt_set_gate calls on vectors no lab 01 test raises */
-#define SEED_MAKE  600 /* seed indices of the inputs: two per case, as lab1.py */
-#define SEED_SET   700 /* three per case: vector, then two for the inputs */
+#include "scenario_facts.h"
+
 #define ALT_GDT_MAX 16 /* GDT entries the copy with the extra code segment holds */
 
 /* The inputs of one call, as lab1.py's gate_args() derives them. */
@@ -117,11 +115,11 @@ SCENARIO(gate_encoding, "idt_gate_make and idt_set_gate with seed-chosen handler
 	print_raw("gate_make ist_high", &g);
 	kprintf("CS: 0x%04x\n", read_cs());
 	for (unsigned i = 0; i < SET_CASES; i++) {
-		uint8_t v = (uint8_t)seed_range(SEED_SET + 3 * i, 32, 255);
+		uint8_t v = (uint8_t)seed_range(SEED_SET + 3 * i, SET_VECTOR_MIN, 255);
 		ksnprintf(what, sizeof(what), "set_gate %u", i);
 		set_and_print(what, v, args_from_seed(SEED_SET + 3 * i + 1));
 	}
-	uint8_t v = (uint8_t)seed_range(SEED_SET + 3 * SET_CASES, 32, 255);
+	uint8_t v = (uint8_t)seed_range(SEED_SET + 3 * SET_CASES, SET_VECTOR_MIN, 255);
 	set_under_other_cs(v, args_from_seed(SEED_SET + 3 * SET_CASES + 1));
 	kprintf("gate encoding: done\n");
 }

@@ -8,12 +8,12 @@
 #include "kprintf.h"
 #include "paging.h"
 #include "regs_roundtrip.h"
+#include "scenario_facts.h"
 #include "registry.h"
 #include "report.h"
 #include "seed.h"
 #include "x86.h"
 
-#define IDT_PROBE_VECTOR 0x81 /* unused by every lab's tests */
 
 /* What the CPU pushes for an interrupt without error code (as lab 01's
  * struct interrupt_frame, declared here so the probe does not rely on it). */
@@ -103,7 +103,7 @@ SCENARIO(breakpoint_registers, "all registers and flags survive int3")
 
 SCENARIO(breakpoint_repeat, "int3 a seed-derived number of times")
 {
-	uint64_t n = seed_range(0, 200, 400);
+	uint64_t n = seed_range(SEED_REPEAT, REPEAT_MIN, REPEAT_MAX);
 	uint64_t i;
 	for (i = 0; i < n; i++)
 		__asm__ volatile("int3" ::: "memory");

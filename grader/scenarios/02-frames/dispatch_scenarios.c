@@ -9,6 +9,7 @@
 #include "stack.h"
 #include "trap.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
 void lab2_soft_int(unsigned vector);
 
@@ -52,9 +53,9 @@ static uint64_t data_sum(void)
 
 SCENARIO(software_vectors, "int N for seed-chosen N in 32-255 reaches the dispatcher; trap_register ignores N > 255")
 {
-	unsigned v[4];
-	for (unsigned i = 0; i < 4; i++) {
-		v[i] = (unsigned)seed_range(10 + i, 32, 255);
+	unsigned v[SOFT_COUNT];
+	for (unsigned i = 0; i < SOFT_COUNT; i++) {
+		v[i] = (unsigned)seed_range(SEED_SOFT + i, SOFT_MIN, 255);
 		trap_register(v[i], soft_handler);
 		kprintf("int %u\n", v[i]);
 		lab2_soft_int(v[i]);
@@ -65,11 +66,11 @@ SCENARIO(software_vectors, "int N for seed-chosen N in 32-255 reaches the dispat
 	uint64_t before = data_sum();
 	trap_register(TRAP_VECTORS, beyond_handler);
 	kprintf("trap_register(256, ...) changed .data/.bss: %s\n", data_sum() == before ? "no" : "yes");
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < SOFT_COUNT; i++)
 		trap_register(v[i] + TRAP_VECTORS, beyond_handler);
 	trap_register(X86_TRAP_PF, bounds_fault);
 	trap_register(0x80000000u, beyond_handler);
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < SOFT_COUNT; i++) {
 		kprintf("int %u again\n", v[i]);
 		lab2_soft_int(v[i]);
 	}

@@ -8,6 +8,7 @@
 #include "seed.h"
 #include "trap.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
 SCENARIO_DEMO(frames_demo, "int3 and ud2 through the stubs: full reports, then carry on")
 {
@@ -91,7 +92,7 @@ SCENARIO(resume_after_ud2, "the #UD handler skips ud2, then stops the kernel at 
 /* A selector whose index lies past the end of any GDT the labs build. */
 static uint16_t bad_selector(void)
 {
-	return (uint16_t)(seed_range(0, 16, 1000) << 3);
+	return (uint16_t)(seed_range(SEED_GP_SELECTOR, SEL_MIN, SEL_MAX) << 3);
 }
 
 SCENARIO(error_code_gp, "load a bad selector into FS: #GP with the selector as error code")

@@ -15,8 +15,8 @@
 #include "report.h"
 #include "seed.h"
 #include "trap.h"
+#include "scenario_facts.h"
 
-#define SEED_REWRITE 120 /* seed indices of the values the handler writes: 120-135 */
 
 /* The frame's slots in regs_roundtrip.h's order (RFLAGS apart). */
 static uint64_t *frame_slot(struct trap_frame *tf, int i)
@@ -46,7 +46,7 @@ SCENARIO(registers_preserved, "registers survive int3 and ud2; the frame holds t
 	regs_check("ud2", regs_roundtrip_ud2);
 	uint64_t in[REGS_COUNT], out[REGS_COUNT];
 	for (int i = 0; i < REGS_COUNT; i++)
-		in[i] = seed_value(100 + i);
+		in[i] = seed_value(SEED_REGS + i);
 	trap_register(X86_TRAP_BP, rewrite_registers);
 	regs_roundtrip_int3(in, out);
 	for (int i = 0; i < REGS_COUNT; i++)

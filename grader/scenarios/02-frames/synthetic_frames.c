@@ -19,8 +19,8 @@
 #include "seed.h"
 #include "trap.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
-#define SEED_ERROR 800 /* seed index of vector v's error code: 800 + v, as lab2.py */
 
 /* What synth_enter pushes; offsets are the SE_* of synth_frame.asm. */
 struct synth_entry {

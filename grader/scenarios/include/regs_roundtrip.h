@@ -14,6 +14,7 @@
 
 #define REGS_COUNT 16           /**< 15 general registers (no RSP) and RFLAGS */
 #define REGS_FLAGS_MASK 0x8D5ULL /**< CF PF AF ZF SF OF */
+#define SEED_REGS 100           /**< the registers' values are seed values SEED_REGS to SEED_REGS + REGS_COUNT - 1 */
 
 /** @brief Names in array order, for printing. */
 extern const char *const regs_names[REGS_COUNT];
