@@ -2,17 +2,20 @@
 
 import re
 
-from kgrade import patterns as P
+from kgrade import facts, patterns as P
 from kgrade.seed import derive, value_range
 from kgrade.spec import Lab
 from kgrade.x86model import SEG_FIELDS, segment
 
 lab = Lab(4, "double-fault", "Double faults: GDT, TSS, IST, and surviving a kernel stack overflow")
 
-KCODE, KDATA, TSS_SEL = 0x08, 0x10, 0x18  # our GDT (solutions/04-double-fault/gdt.h)
-BOOT_CS = 0x18                            # the boot GDT's 64-bit code (common/include/boot.h)
-GDT_BYTES = 5 * 8                         # null, code, data, 16-byte TSS descriptor
-PAGE = 4096
+F = facts.scenario("04-double-fault")  # seed indices and constants, shared with the scenarios
+_GDT = facts.constants("labs/04-double-fault/gdt.h", ["GDT_SEL_KCODE", "GDT_SEL_KDATA", "GDT_SEL_TSS", "GDT_SLOTS"])
+KCODE, KDATA, TSS_SEL = _GDT["GDT_SEL_KCODE"], _GDT["GDT_SEL_KDATA"], _GDT["GDT_SEL_TSS"]  # our GDT
+_BOOT = facts.constants("common/include/boot.h", ["BOOT_CS64", "BOOT_DS"])
+BOOT_CS, BOOT_DS = _BOOT["BOOT_CS64"], _BOOT["BOOT_DS"]  # the boot GDT's 64-bit code and data
+GDT_BYTES = _GDT["GDT_SLOTS"] * 8         # null, code, data, 16-byte TSS descriptor
+PAGE = facts.constants("common/include/stack.h", ["PAGE_SIZE"])["PAGE_SIZE"]
 IST_AREA = PAGE                           # IST1 may lie this far below the stack's top
 
 
@@ -79,7 +82,8 @@ def escalated(r, first, second, match=lambda i: True):
 
 def unmapped_address(seed):
     """The address the scenario writes to (unmapped_address() in C)."""
-    return (value_range(seed, 0, 1 << 20, (1 << 27) - 1) << 12) | (value_range(seed, 1, 0, 511) << 3)
+    return (value_range(seed, F.SEED_UNMAPPED_PAGE, F.UNMAPPED_PAGE_MIN, F.UNMAPPED_PAGE_MAX) << 12) \
+        | (value_range(seed, F.SEED_UNMAPPED_WORD, 0, 511) << 3)
 
 
 def check_missing_handler(r):
@@ -115,10 +119,10 @@ def check_gdt_loaded(r):
     for reg in ("ds", "es", "fs", "gs"):  # a null selector is fine for these in 64-bit mode
         r.require(r.hex(reg) in (KDATA, 0), "%s: expected %#x (or a null selector), got %#x%s" % (
             reg.upper(), KDATA, r.hex(reg), ": the boot GDT's data selector, never reloaded"
-            if r.hex(reg) == 0x20 else ""))
+            if r.hex(reg) == BOOT_DS else ""))
     r.equal(r.hex("null_raw"), 0, "GDT slot 0 (the null descriptor)")
-    compare_descriptor(r, r.hex("code_raw") & ~ACCESSED, CODE_DESC, "code descriptor 0x08")
-    compare_descriptor(r, r.hex("data_raw") & ~ACCESSED, DATA_DESC, "data descriptor 0x10")
+    compare_descriptor(r, r.hex("code_raw") & ~ACCESSED, CODE_DESC, "code descriptor %#04x" % KCODE)
+    compare_descriptor(r, r.hex("data_raw") & ~ACCESSED, DATA_DESC, "data descriptor %#04x" % KDATA)
 
 
 lab.test("gdt_loaded", 15, description="sgdt gives gdt_table and limit 39; CS 0x08, DS..GS 0x10; code/data descriptors",
@@ -161,7 +165,7 @@ def check_ist_set(r):
     r.equal(ist1 % 16, 0, "IST1 alignment (IST1 mod 16)")
     r.equal(r.hex("rsv_ist0"), 0, "the reserved field before IST1 (ist[0] in struct tss)")
     r.equal((r.hex("rsv0"), r.hex("rsv1"), r.hex("rsv2")), (0, 0, 0), "the other reserved fields of the TSS")
-    r.equal(r.hex("df_error"), derive(r.seed, 10) | 1, "the error code exc_double_fault printed for a frame "
+    r.equal(r.hex("df_error"), derive(r.seed, F.SEED_DF_ERROR) | 1, "the error code exc_double_fault printed for a frame "
             "the scenario built (tf->error_code, not a constant)")
     r.require(r.hex("iomap") >= r.sym.end("kernel_tss") - r.sym["kernel_tss"],
               "I/O map base %#x lies inside the TSS: it must be >= its size (no I/O bitmap)" % r.hex("iomap"))
@@ -225,16 +229,16 @@ def check_encoding(r):
     """Each printed result against the grader's own encoding of the seed's inputs."""
     segs = {int(m["i"]): int(m["d"], 16) for m in r.all(
         r"^segment (?P<i>\d+): .* -> (?P<d>0x[0-9a-f]{16})$")}
-    for i in range(8):
-        base, limit, access, flags = (derive(r.seed, 200 + 4 * i + k) for k in range(4))
+    for i in range(F.SEGMENT_CASES):
+        base, limit, access, flags = (derive(r.seed, F.SEED_SEGMENT + 4 * i + k) for k in range(4))
         what = "gdt_segment_make(base %#x, limit %#x, access %#x, flags %#x):" % (
             base & 0xFFFFFFFF, limit & 0xFFFFFFFF, access & 0xFF, flags & 0xFF)
         if r.require(i in segs, "no 'segment %d' line" % i):
             compare_descriptor(r, segs[i], segment(base, limit, access, flags), what)
     tss = {int(m["i"]): (int(m["lo"], 16), int(m["hi"], 16)) for m in r.all(
         r"^tss (?P<i>\d+): .* -> low=(?P<lo>0x[0-9a-f]{16}) high=(?P<hi>0x[0-9a-f]{16})$")}
-    for i in range(6):
-        base, limit = derive(r.seed, 240 + 2 * i), value_range(r.seed, 241 + 2 * i, 0, 0xFFFFF)
+    for i in range(F.TSS_CASES):
+        base, limit = derive(r.seed, F.SEED_TSS + 2 * i), value_range(r.seed, F.SEED_TSS + 2 * i + 1, 0, 0xFFFFF)
         what = "gdt_tss_descriptor_make(base %#x, limit %#x)" % (base, limit)
         if not r.require(i in tss, "no 'tss %d' line" % i):
             continue
@@ -260,19 +264,19 @@ def spare_vectors(seed, n, index):
     """pick_vectors() of gate_scenarios.c: seed-chosen distinct vectors >= 32."""
     out = []
     for i in range(n):
-        v = value_range(seed, index + i, 32, 255)
+        v = value_range(seed, index + i, F.SPARE_LO, 255)
         while v in out:
-            v = 32 if v == 255 else v + 1
+            v = F.SPARE_LO if v == 255 else v + 1
         out.append(v)
     return out
 
 
 def planted_gate(seed, i):
     """The 16 bytes gate_scenarios.c plants, as one 128-bit number."""
-    offset, attr = derive(seed, 310 + 4 * i), derive(seed, 312 + 4 * i)
-    present = value_range(seed, 313 + 4 * i, 0, 3) != 0
+    offset, attr = derive(seed, F.SEED_PLANTED_GATE + 4 * i), derive(seed, F.SEED_PLANTED_GATE + 4 * i + 2)
+    present = value_range(seed, F.SEED_PLANTED_GATE + 4 * i + 3, 0, 3) != 0
     type_attr = (0x80 if present else 0) | (attr & 0x60) | (0xF if attr & 0x80 else 0xE)
-    return (offset & 0xFFFF) | BOOT_CS << 16 | value_range(seed, 311 + 4 * i, 0, 7) << 32 \
+    return (offset & 0xFFFF) | BOOT_CS << 16 | value_range(seed, F.SEED_PLANTED_GATE + 4 * i + 1, 0, 7) << 32 \
         | type_attr << 40 | (offset >> 16 & 0xFFFF) << 48 | (offset >> 32) << 64
 
 
@@ -281,7 +285,7 @@ def check_idt_after_switch(r):
         ", ".join("%s (%s)" % (m["v"], m["sel"]) for m in r.all(
             r"^gate (?P<v>\d+): selector (?P<sel>0x[0-9a-f]{4})$")) or "none"))
     gates = {(m["what"], int(m["v"])): int(m["hi"], 16) << 64 | int(m["lo"], 16) for m in GATE.finditer(r.text)}
-    for i, v in enumerate(spare_vectors(r.seed, 4, 300)):
+    for i, v in enumerate(spare_vectors(r.seed, F.PLANTED, F.SEED_PLANTED_VECTOR)):
         want = planted_gate(r.seed, i)
         r.equal(gates.get(("planted", v)), want, "gate %d as planted (the scenario's own bytes)" % v)
         got = gates.get(("after", v))
@@ -295,7 +299,7 @@ def check_idt_after_switch(r):
     df = gates.get(("after", 8))
     if r.require(df is not None, "no 'after 8' line"):
         r.equal(df >> 32 & 7, 1, "gate 8 IST field after idt_use_new_gdt ran again")
-    for v in spare_vectors(r.seed, 3, 320):
+    for v in spare_vectors(r.seed, F.RAISED, F.SEED_RAISED_VECTOR):
         gp = r.all(r"^int 0x%02x raised #GP, error code (?P<e>0x[0-9a-f]+)$" % v)
         got = r.all(r"^int 0x%02x returned: CS in the frame (?P<cs>0x[0-9a-f]{4})$" % v)
         if gp:

@@ -15,6 +15,7 @@
 #include "stack.h"
 #include "trap_frame.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
 /* Reads 8-byte slot `slot` of the live GDT, or returns false past its limit. */
 static bool gdt_slot(struct x86_table_reg gdtr, unsigned slot, uint64_t *out)
@@ -79,7 +80,8 @@ SCENARIO(stack_overflow, "unbounded recursion into the guard page: #DF on IST 1"
 /* A seed-derived address nothing maps: 4 GiB to 512 GiB, 8-byte aligned. */
 static uint64_t unmapped_address(void)
 {
-	return (seed_range(0, 1ULL << 20, (1ULL << 27) - 1) << 12) | (seed_range(1, 0, 511) << 3);
+	return (seed_range(SEED_UNMAPPED_PAGE, UNMAPPED_PAGE_MIN, UNMAPPED_PAGE_MAX) << 12) |
+	       (seed_range(SEED_UNMAPPED_WORD, 0, 511) << 3);
 }
 
 SCENARIO(missing_handler, "#PF gate not present, then a write to an unmapped address: #DF")
@@ -162,7 +164,7 @@ SCENARIO(ist_set, "IST 1 of the live TSS, and gate 8")
 	/* A real #DF always has error code 0; this frame's is not, so a report
 	 * that prints a constant shows. The handler stops the run. */
 	struct trap_frame tf = {
-		.rbp = read_rbp(), .vector = X86_TRAP_DF, .error_code = seed_value(10) | 1,
+		.rbp = read_rbp(), .vector = X86_TRAP_DF, .error_code = seed_value(SEED_DF_ERROR) | 1,
 		.rip = (uint64_t)(uintptr_t)scenario_ist_set, .cs = read_cs(), .rflags = 0x2,
 		.rsp = read_rsp(), .ss = read_ss(),
 	};

@@ -20,10 +20,8 @@
 #include "seed.h"
 #include "trap.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
-#define PLANTED 4
-#define RAISED  3
-#define SPARE_LO 32   /* vectors >= 32: no exception uses them */
 
 /* `int N; ret` for N = 32..255, 4 bytes apart: `int` takes only an
  * immediate, and the vectors come from the seed at run time. */
@@ -82,17 +80,17 @@ static void check_planted(void)
 	unsigned vec[PLANTED];
 	struct idt_gate saved[PLANTED];
 	struct idt_gate *idt = live_idt();
-	pick_vectors(vec, PLANTED, 300);
+	pick_vectors(vec, PLANTED, SEED_PLANTED_VECTOR);
 	for (unsigned i = 0; i < PLANTED; i++) {
-		uint64_t offset = seed_value(310 + 4 * i);
-		uint64_t attr = seed_value(312 + 4 * i);
-		bool present = seed_range(313 + 4 * i, 0, 3) != 0;
+		uint64_t offset = seed_value(SEED_PLANTED_GATE + 4 * i);
+		uint64_t attr = seed_value(SEED_PLANTED_GATE + 4 * i + 2);
+		bool present = seed_range(SEED_PLANTED_GATE + 4 * i + 3, 0, 3) != 0;
 		struct idt_gate *g = &idt[vec[i]];
 		saved[i] = *g;
 		*g = (struct idt_gate){
 			.offset_low = (uint16_t)offset,
 			.selector = BOOT_CS64,
-			.ist = (uint8_t)seed_range(311 + 4 * i, 0, 7),
+			.ist = (uint8_t)seed_range(SEED_PLANTED_GATE + 4 * i + 1, 0, 7),
 			.type_attr = (uint8_t)((present ? IDT_PRESENT : 0) | (attr & 0x60) |
 					       ((attr & 0x80) ? IDT_TYPE_TRAP : IDT_TYPE_INTERRUPT)),
 			.offset_mid = (uint16_t)(offset >> 16),
@@ -132,7 +130,7 @@ static void on_gp(struct trap_frame *tf)
 static void raise_vectors(void)
 {
 	unsigned vec[RAISED];
-	pick_vectors(vec, RAISED, 320);
+	pick_vectors(vec, RAISED, SEED_RAISED_VECTOR);
 	trap_register(X86_TRAP_GP, on_gp);
 	for (unsigned i = 0; i < RAISED; i++) {
 		trap_register(vec[i], on_raised);
