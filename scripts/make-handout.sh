@@ -4,8 +4,10 @@
 #   build/handout.tar.gz   the same, as one file (top folder: handout/)
 #
 # It holds what a student needs to build, boot, debug and grade the labs
-# and to read the docs. Not solutions/ (labs/ carries the TODO skeletons
-# instead) and not tests/: the project's own test suite, with its mutants
+# and to read the docs, with the editor and CI files (.clangd, .vscode/,
+# the GitHub Classroom workflow in .github/). Not solutions/ (labs/ carries
+# the TODO skeletons instead), and of tests/ only the unit tests of the lab
+# functions (make test N): the rest of the suite, with its mutants
 # (solutions with one bug each), is for maintainers. PACKAGE_OUT overrides
 # the output folder (build/).
 set -eu
@@ -13,7 +15,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${PACKAGE_OUT:-$ROOT/build}
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 
-SHIPPED="Makefile mk common labs grader docs scripts tools README.md .gitignore"
+SHIPPED="Makefile mk common labs grader docs scripts tools README.md .gitignore .clangd .github .vscode"
+# tests/unit/test_labNN_*.c: what make test N runs on the student's labs/.
+LAB_TESTS="tests/unit/test_lab[0-9]*_*.c"
 
 if [ ! -d "$ROOT/solutions" ]; then
 	echo "make-handout: no solutions/ here: this tree already is a student handout" >&2
@@ -30,6 +34,9 @@ rm -rf "$dest" "$OUT/handout.tar.gz"
 mkdir -p "$dest"
 paths=""
 for p in $SHIPPED; do
+	[ -e "$ROOT/$p" ] && paths="$paths $p"
+done
+for p in $(cd "$ROOT" && echo $LAB_TESTS); do
 	[ -e "$ROOT/$p" ] && paths="$paths $p"
 done
 # shellcheck disable=SC2086

@@ -1,4 +1,4 @@
-// SOURCES: solutions/03-pagefault/pt_walk.c
+// LAB_SOURCES: 03-pagefault/pt_walk.c
 // CFLAGS: -DPT_WALK_HOST_TEST
 /* test_lab03_walk.c - lab 03's walk arithmetic and pt_walk_resolve, run on
  * page tables this file builds in a fake physical memory. */

@@ -1,4 +1,4 @@
-// SOURCES: solutions/04-double-fault/descriptor.c
+// LAB_SOURCES: 04-double-fault/descriptor.c
 /* test_lab04_descriptor.c - lab 04's GDT and TSS descriptor encoding, and
  * the TSS layout, checked against the architecture's bit positions. */
 #include <criterion/criterion.h>
