@@ -4,7 +4,7 @@
 #   build/handout.tar.gz   the same, as one file (top folder: handout/)
 #
 # It holds what a student needs to build, boot, debug and grade the labs
-# and to read the docs, with the editor and CI files (.clangd, .vscode/,
+# and to read the docs, with the editor and CI files (.vscode/ and
 # the GitHub Classroom workflow in .github/). Not solutions/ (labs/ carries
 # the TODO skeletons instead), and of tests/ only the unit tests of the lab
 # functions (make test N): the rest of the suite, with its mutants
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${PACKAGE_OUT:-$ROOT/build}
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 
-SHIPPED="Makefile mk common labs grader docs scripts tools README.md .gitignore .clangd .github .vscode"
+SHIPPED="Makefile mk common labs grader docs scripts tools README.md .gitignore .github .vscode"
 # tests/unit/test_labNN_*.c: what make test N runs on the student's labs/.
 LAB_TESTS="tests/unit/test_lab[0-9]*_*.c"
 

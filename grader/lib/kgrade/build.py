@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 
-from . import labs
+from . import compdb, labs
 
 
 class BuildResult:
@@ -124,5 +124,10 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
     log = proc.stdout.decode("utf-8", errors="replace")
     with open(os.path.join(out, "build.log"), "w") as f:
         f.write(log)
+    if os.path.dirname(os.path.dirname(os.path.abspath(out))) == os.path.join(root, "build"):
+        try:  # editors only: a failure here is no build failure
+            compdb.merge(os.path.join(root, "build"))
+        except OSError:
+            pass
     ok = proc.returncode == 0
     return BuildResult(ok, out, log, "" if ok else first_errors(log))
