@@ -104,7 +104,7 @@ lab solution:
 debug debug-qemu:
 	@sh $(ROOT)/scripts/deps.sh check build iso run $(if $(filter debug,$(GOAL)),debug)
 	@$(PY) $(ROOT)/scripts/debug-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" \
-		$(if $(filter debug-qemu,$(GOAL)),--qemu-only) \
+		$(if $(filter debug-qemu,$(GOAL)),--qemu-only --session $(ROOT)/build/debug-qemu) \
 		$(if $(BATCH),--batch "$$BATCH" --timeout "$${DEBUG_TIMEOUT:-60}") \
 		--test "$$TEST" --seed "$$SEED"
 
