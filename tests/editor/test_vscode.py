@@ -25,9 +25,11 @@ def vscode(rel):
     return helpers.load_json(os.path.join(".vscode", rel))
 
 
-def resolve(text, lab=LAB):
-    """VS Code's substitutions, for the variables these files use."""
-    return text.replace("${workspaceFolder}", helpers.ROOT).replace("${input:lab}", lab)
+def resolve(text, lab=LAB, test=""):
+    """VS Code's substitutions, for the variables these files use (the
+    scenario prompt answered with Enter: the lab's demo)."""
+    return (text.replace("${workspaceFolder}", helpers.ROOT).replace("${input:lab}", lab)
+            .replace("${input:test}", test))
 
 
 def tasks():
@@ -70,6 +72,7 @@ class Files(unittest.TestCase):
     def test_lab_input_lists_the_labs(self):
         inputs = {i["id"]: i for i in vscode("tasks.json")["inputs"]}
         self.assertEqual(inputs["lab"]["options"], [str(n) for n in labs.numbers()])
+        self.assertEqual(inputs["test"]["default"], "")
         for t in tasks().values():
             self.assertIn("${input:lab}", t["command"], t["label"])
 
