@@ -126,7 +126,8 @@ class Commands(unittest.TestCase):
                          "labs": helpers.handout_tree("untouched", made)}
         for tree in cls.trees.values():  # the packages are there already: this only checks
             status, out = run_step(cls.steps[0]["with"]["setup-command"], tree, cls.env, 10)
-            assert status == 0, out
+            if status != 0:
+                raise AssertionError("the setup command failed in %s:\n%s" % (tree, out))
         jobs = [(name, step) for name in cls.trees for step in cls.steps]
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             results = pool.map(lambda job: run_step(job[1]["with"]["command"], cls.trees[job[0]], cls.env,
