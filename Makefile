@@ -47,23 +47,44 @@ ifeq ($(GOAL),solution)
   TREE := solutions
 endif
 
+# What a person types: its characters are checked here, so that a mistake
+# is one line (the scripts check the ranges). $(value ...) keeps make from
+# expanding what was typed.
+LETTERS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
+DIGITS := 0 1 2 3 4 5 6 7 8 9
+drop_chars = $(if $(2),$(call drop_chars,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# $(call made_of,TEXT,CHARS): non-empty if TEXT is one word of CHARS only.
+made_of = $(if $(and $(filter 1,$(words $(1))),$(if $(call drop_chars,$(1),$(2)),,ok)),ok)
+ifneq ($(and $(value TEST),$(if $(call made_of,$(value TEST),$(LETTERS) $(DIGITS) _),,bad)),)
+  $(error TEST must be a scenario name (letters, digits, _) or list; make lab N TEST=list shows them)
+endif
+ifneq ($(and $(value SEED),$(if $(call made_of,$(value SEED),$(DIGITS)),,bad)),)
+  $(error SEED is a number from 0 to 18446744073709551615)
+endif
+ifneq ($(and $(value LAB_TIMEOUT),$(if $(call made_of,$(value LAB_TIMEOUT),$(DIGITS) .),,bad)),)
+  $(error LAB_TIMEOUT must be a number of seconds (0: no limit))
+endif
+ifneq ($(and $(value DEBUG_TIMEOUT),$(if $(call made_of,$(value DEBUG_TIMEOUT),$(DIGITS) .),,bad)),)
+  $(error DEBUG_TIMEOUT must be a number of seconds)
+endif
+
 # Values a person typed reach the scripts through the environment, never
 # through the shell's parser: quotes or spaces in them stay data.
 export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
 RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
-# The maintainer's tree has solutions/ and tests/run-all; a student's
-# handout has neither, and make help lists only what works there.
-MAINTAINER := $(wildcard $(ROOT)/tests/run-all)
-
 .PHONY: help lab solution build iso debug debug-qemu grade test check deps skeletons \
-	docs handout autograder course-files clean
+	docs handout autograder course-files clean maintainer-tree
+
+# The maintainer's commands are listed only where they work: in the tree
+# that has solutions/ (a student handout does not).
+MAINTAINER := $(wildcard $(ROOT)/solutions)
+COMMA := ,
 
 help:
 	@echo "Labs (N: folder):$(foreach n,$(LAB_NUMBERS), $(n): $(LAB_$(n)))"
 	@echo
 	@echo "  make lab N [TEST=name|list] [SEED=n]  build stage N from labs/ and boot it in QEMU"
-	$(if $(MAINTAINER),@echo "  make solution N [TEST=...]            the same with solutions/")
 	@echo "  make test [N]                         unit tests of your lab functions (no QEMU)"
 	@echo "  make grade [N]                        grade your labs/ (all labs, or lab N)"
 	@echo "  make debug N [TEST=name]              QEMU paused + GDB with the kernel helpers"
@@ -74,18 +95,18 @@ help:
 	@echo "  make docs                             Doxygen HTML and handouts in build/docs/html"
 	@echo "  make clean                            remove build/"
 ifneq ($(MAINTAINER),)
+	@echo
+	@echo "Maintainers (this tree has solutions/):"
+	@echo "  make solution N [TEST=...]            make lab with solutions/"
 	@echo "  make check                            the project's own test suite"
 	@echo "  make skeletons                        regenerate labs/ from solutions/"
 	@echo "  make course-files                     regenerate .github/ and .vscode/ from the specs"
 	@echo "  make handout / make autograder        student tarball / Gradescope autograder zip"
-	@echo
-	@echo "Variables: TREE=labs|solutions|DIR (whose labs), BASE=solutions (labs below N"
-	@echo "from the solutions), TEST=scenario, SEED=n, V=1 (show commands),"
-else
-	@echo
-	@echo "Variables: TEST=scenario, SEED=n (repeat a run exactly), V=1 (show commands),"
 endif
-	@echo "LAB_TIMEOUT=s (make lab stops QEMU after s seconds), DEBUG_TIMEOUT=s (with BATCH, default 60)."
+	@echo
+	@echo "Variables: TREE=labs|DIR (whose labs),$(if $(MAINTAINER), BASE=solutions (labs below N from the solutions)$(COMMA)) TEST=scenario,"
+	@echo "SEED=n, V=1 (show commands), LAB_TIMEOUT=s (make lab stops QEMU after s seconds),"
+	@echo "DEBUG_TIMEOUT=s (with BATCH, default 60)."
 	@echo "Editors: clangd reads build/compile_commands.json (any build writes it); VS Code"
 	@echo "has tasks and a debug launch in .vscode/ (docs/gdb.md)."
 
@@ -124,6 +145,11 @@ check:
 deps:
 	@sh $(ROOT)/scripts/deps.sh install $(if $(MAINTAINER),all,student)
 
+# The maintainer's targets, in a student handout: one line that says so.
+skeletons handout autograder course-files: maintainer-tree
+maintainer-tree:
+	@test -n "$(MAINTAINER)" || { echo "make $(GOAL) is for the maintainer's tree (with solutions/); this is a student handout" >&2; exit 2; }
+
 skeletons:
 	@$(PY) $(ROOT)/scripts/make-skeletons write
 
@@ -134,7 +160,7 @@ docs:
 handout:
 	@sh $(ROOT)/scripts/make-handout.sh
 
-autograder: handout
+autograder:
 	@sh $(ROOT)/scripts/make-autograder.sh
 
 course-files:

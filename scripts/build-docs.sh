@@ -69,7 +69,7 @@ done
 # page, the labs, the references, then any other page.
 DOCS_PAGES=""
 for page in docs/mainpage.md docs/lab[0-9]*.md docs/report-format.md docs/gdb.md \
-	docs/instructor-guide.md docs/*.md; do
+	docs/instructor-guide.md docs/design.md docs/*.md; do
 	case " $DOCS_PAGES " in *" $page "*) continue ;; esac
 	[ -f "$page" ] && DOCS_PAGES="$DOCS_PAGES $page"
 done

@@ -13,7 +13,7 @@ mode=$1; shift
 # tool:package pairs per group
 tools_build="gcc:gcc ld:binutils nasm:nasm make:make python3:python3"
 tools_iso="grub-mkrescue:grub-common grub-file:grub-common xorriso:xorriso mformat:mtools"
-tools_run="qemu-system-x86_64:qemu-system-x86"
+tools_run="qemu-system-x86_64:qemu-system-x86 bwrap:bubblewrap"
 tools_debug="gdb:gdb"
 tools_docs="doxygen:doxygen dot:graphviz"
 tools_unit="gcc:gcc"

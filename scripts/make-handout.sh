@@ -43,6 +43,13 @@ done
 tar -C "$ROOT" --exclude=__pycache__ --exclude='*.pyc' --exclude=.git -cf - $paths | tar -C "$dest" -xf -
 # The README's maintainer part speaks of solutions/ and tests/, which students do not get.
 sed -i '/^<!-- maintainers: /,$d' "$dest/README.md"
+# Nor do they get the instructor's pages and the maintainer's scripts.
+rm -f "$dest/docs/instructor-guide.md" "$dest/docs/design.md" "$dest/scripts/make-handout.sh" \
+	"$dest/scripts/make-autograder.sh" "$dest/scripts/make-skeletons" "$dest/scripts/make-course-files"
+sed -i '/^<!-- instructors: /,/^<!-- \/instructors -->/d' "$dest/docs/mainpage.md"
+# Which grader this is, for the reports of a batch graded from the handout.
+git -C "$ROOT" describe --always --dirty --tags > "$dest/grader/VERSION" 2>/dev/null \
+	|| echo unknown > "$dest/grader/VERSION"
 
 # Reproducible: sorted names, one owner, the last commit's time (or now).
 stamp=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)

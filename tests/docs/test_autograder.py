@@ -45,7 +45,7 @@ class Autograder(helpers.PackageTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.zip = os.path.join(cls.tmp, "autograder.zip")
+        cls.zip = os.path.join(cls.tmp, "autograder-all-labs.zip")
 
     def gradescope(self, name, zip_path=None):
         """A fresh /autograder: the zip unpacked in source/, empty submission/
@@ -105,8 +105,13 @@ class Autograder(helpers.PackageTestCase):
         out_dir = os.path.join(self.tmp, "lab2-zip")
         status, out = helpers.make_package("make-autograder.sh", out_dir, LABS="2", BASE="solutions")
         self.assertEqual(status, 0, out)
-        ag = self.gradescope("lab2", os.path.join(out_dir, "autograder.zip"))
-        self.assertTrue(os.path.isdir(os.path.join(ag, "source", "base", helpers.lab_folders()[1])))
+        ag = self.gradescope("lab2", os.path.join(out_dir, "autograder-lab2.zip"))
+        base1 = os.path.join(ag, "source", "base", helpers.lab_folders()[1])
+        self.assertTrue(os.path.isdir(base1))
+        # Only the labs below the graded one, as objects and headers: no sources.
+        self.assertEqual(os.listdir(os.path.join(ag, "source", "base")), [helpers.lab_folders()[1]])
+        kinds = {os.path.splitext(f)[1] for f in os.listdir(base1)}
+        self.assertEqual(kinds, {".o", ".h"}, os.listdir(base1))
         lab2 = helpers.lab_folders()[2]
         shutil.copytree(os.path.join(helpers.SOLUTIONS, lab2),
                         os.path.join(ag, "submission", "labs", lab2))
@@ -115,8 +120,8 @@ class Autograder(helpers.PackageTestCase):
         self.assertEqual(results["score"], 100, helpers.tail(out))
 
     def test_bad_settings_are_refused(self):
-        for env, words in (({"LABS": "9"}, "no lab 9"), ({"BASE": "labs"}, "BASE can only be"),
-                           ({"TIMEOUT_SCALE": "0"}, "above 0")):
+        for env, words in (({"LABS": "9"}, "no lab 9"), ({"LABS": "1,9"}, "no lab 9"),
+                           ({"BASE": "labs"}, "BASE can only be"), ({"TIMEOUT_SCALE": "0"}, "above 0")):
             status, out = helpers.make_package("make-autograder.sh",
                                                os.path.join(self.tmp, "refused"), **env)
             self.assertEqual(status, 2, out)

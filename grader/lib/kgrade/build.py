@@ -6,23 +6,37 @@ so two graders (or a grader and make lab) never build one folder at once,
 and it is keyed by the content of its sources, not their times: a tree
 whose files changed in any way, older times included (tar -x, cp -p,
 rsync -a keep them), is rebuilt from scratch.
+
+A build is bounded: it runs in the grader's sandbox (kgrade.sandbox) with
+a time limit (its process group is killed past it: BUILD TIMEOUT), a limit
+on the size of any file it writes and on its memory, and at most
+LOG_LIMIT bytes of make's output are kept.
 """
 
 import fcntl
 import hashlib
 import os
 import re
+import select
+import shutil
+import signal
 import subprocess
+import time
 
 from . import compdb, labs
+from . import sandbox as sandboxes
+
+BUILD_TIMEOUT = 120.0  # seconds for one stage, before --timeout-scale
+LOG_LIMIT = 1 << 20    # bytes of make's output kept
 
 
 class BuildResult:
-    def __init__(self, ok, out, log, errors):
+    def __init__(self, ok, out, log, errors, timed_out=False):
         self.ok = ok            # True if the ELF (and ISO, if asked) exist
         self.out = out          # the stage's build folder
         self.log = log          # make's full output
         self.errors = errors    # the first compiler errors, for the report
+        self.timed_out = timed_out  # killed at the time limit
 
     @property
     def elf(self):
@@ -33,10 +47,27 @@ class BuildResult:
         return os.path.join(self.out, "kernel.iso")
 
 
+_LOCATION = re.compile(r"^(?P<file>[^\s:]+\.(?:c|h|asm|inc)):(?P<line>\d+)(?::\d+)?: (?:fatal )?error", re.M)
+
+
+def error_location(errors):
+    """'01-idt/idt.c:12' of the first compiler error, or None."""
+    m = _LOCATION.search(errors)
+    return "%s:%s" % (m.group("file"), m.group("line")) if m else None
+
+
+def shorten_paths(text, tops):
+    """text with the build's folders (a temporary tree, the kit's root)
+    cut from the paths it names, as a student knows them (01-idt/idt.c)."""
+    for top in sorted({t.rstrip("/") for t in tops if t}, key=len, reverse=True):
+        text = text.replace(top + "/", "")
+    return text
+
+
 def first_errors(log, limit=12):
     """The lines a student needs: compiler/assembler/linker errors first."""
     lines = log.splitlines()
-    picked = [l for l in lines if re.search(r"\b(error|Error|undefined reference|fatal)\b", l)]
+    picked = [l for l in lines if re.search(r"\b(error|Error|undefined reference|fatal|No rule to make)\b", l)]
     if not picked:
         picked = lines[-limit:]
     return "\n".join(picked[:limit])
@@ -87,20 +118,88 @@ def content_key(paths):
     return h.hexdigest()
 
 
+def _run_bounded(argv, timeout, env, cwd):
+    """Runs argv in its own process group; kills the group past timeout.
+    Returns (exit status or None if killed, output bytes up to LOG_LIMIT)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True, env=env, cwd=cwd)
+    chunks, size, deadline, killed = [], 0, time.monotonic() + timeout, False
+    try:
+        fd = proc.stdout.fileno()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                killed = True
+                break
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            if size < LOG_LIMIT:
+                chunks.append(data[:LOG_LIMIT - size])
+            size += len(data)
+    finally:
+        if killed or proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        rc = proc.wait()
+        proc.stdout.close()
+    out = b"".join(chunks)
+    if size > LOG_LIMIT:
+        out += b"\n... %d more bytes of build output cut\n" % (size - LOG_LIMIT)
+    return (None if killed else rc), out
+
+
+_COMPILE = re.compile(r"\s(\S+\.(?:c|asm)) -o \S+\.o\b")
+
+
+def compiling_at_timeout(log):
+    """The source of the last compile command make started (V=1 echoes
+    them), or None."""
+    found = _COMPILE.findall(log)
+    return found[-1] if found else None
+
+
+def _copy_base(stage, base_path, out, root):
+    """For the user layer: the base labs this stage needs, copied beside its
+    build (the unprivileged user cannot read base/ itself). Returns the copy."""
+    dirs = labs.lab_dirs(root)
+    copy = os.path.join(os.path.dirname(out), "base-for-stage%d" % stage)
+    shutil.rmtree(copy, ignore_errors=True)
+    for n in labs.numbers(root)[:stage - 1]:
+        src = os.path.join(base_path, dirs[n])
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(copy, dirs[n]))
+    os.makedirs(copy, exist_ok=True)
+    return copy
+
+
 def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=(),
-                root=labs.ROOT, desc=None):
+                root=labs.ROOT, desc=None, sandbox=None, timeout=BUILD_TIMEOUT):
     """Builds stage N of tree (labs below N from base, if given) into out
-    (default: build/<tree>[+base-<base>]/stageN). Returns a BuildResult."""
-    out = out or labs.stage_out(stage, tree, base, root)
+    (default: build/<tree>[+base-<base>]/stageN), inside sandbox (a
+    kgrade.sandbox.Sandbox; none by default) and within timeout seconds.
+    Returns a BuildResult."""
+    sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
+    out = os.path.abspath(out or labs.stage_out(stage, tree, base, root))
     tree_path = labs.tree_dir(tree, root)
     base_path = labs.tree_dir(base, root) if base else ""
     if desc is None:
         desc = describe(stage, tree, base)
     os.makedirs(out, exist_ok=True)
+    if base_path and stage > 1 and sandbox.layer == sandboxes.USER:
+        base_path = _copy_base(stage, base_path, out, root)
+        sandbox.give(base_path)
     key = content_key(stage_inputs(stage, tree_path, base_path, root, extra_srcs))
     stamp = os.path.join(out, ".inputs")
+    readable = sandboxes.stage_readable(stage, tree_path, base_path, root, extra_srcs)
     cmd = ["make", "--no-print-directory", "-f", os.path.join(root, "mk", "stage.mk"),
-           "-j%d" % jobs, "STAGE=%d" % stage, "TREE=" + tree_path, "BASE=" + base_path,
+           "-j%d" % jobs, "V=1", "STAGE=%d" % stage, "TREE=" + _make_safe(tree_path, out, "tree"),
+           "BASE=" + _make_safe(base_path, out, "base"),
            "OUT=" + out, "STAGE_DESC=" + desc, "EXTRA_SRCS=" + " ".join(extra_srcs),
            "iso" if iso else "elf"]
     with open(os.path.join(out, ".lock"), "w") as lock:
@@ -111,23 +210,105 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
         except OSError:
             fresh = False
         if not fresh:
-            cmd.insert(1, "-B")  # sources changed, whatever their times say: rebuild all
-            try:
-                os.remove(stamp)
-            except OSError:
-                pass
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL)
-        if proc.returncode == 0 and not fresh:
+            # Sources changed, whatever their times say: rebuild all, from
+            # nothing (old dependency files may name files no longer there).
+            cmd.insert(1, "-B")
+            for stale in ("obj", "gen", stamp):
+                path = os.path.join(out, stale)
+                shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else \
+                    os.path.exists(path) and os.remove(path)
+        sandbox.give(out)
+        argv = sandbox.wrap(cmd, readable=readable, writable=[out], cwd=out, cpu=timeout, fsize=sandboxes.BUILD_FILE_LIMIT,
+                            memory=sandboxes.BUILD_MEMORY_LIMIT)
+        rc, output = _run_bounded(argv, timeout, sandbox.env(), out)
+        if rc == 0 and not fresh:
             with open(stamp, "w") as f:
                 f.write(key + "\n")
-    log = proc.stdout.decode("utf-8", errors="replace")
+    log = output.decode("utf-8", errors="replace")
     with open(os.path.join(out, "build.log"), "w") as f:
         f.write(log)
-    if os.path.dirname(os.path.dirname(os.path.abspath(out))) == os.path.join(root, "build"):
+    if os.path.dirname(os.path.dirname(out)) == os.path.join(root, "build"):  # build/TREE/stageN
         try:  # editors only: a failure here is no build failure
             compdb.merge(os.path.join(root, "build"))
         except OSError:
             pass
-    ok = proc.returncode == 0
-    return BuildResult(ok, out, log, "" if ok else first_errors(log))
+    if rc is None:
+        where = compiling_at_timeout(log)
+        return BuildResult(False, out, log, "the build did not finish in %gs%s: it was stopped" % (
+            timeout, " (make was compiling %s)" % _short(where, tree_path, base_path, root) if where else ""),
+            timed_out=True)
+    ok = rc == 0
+    errors = "" if ok else shorten_paths(first_errors(log), [tree_path, base_path, out, root])
+    if not ok and "File size limit exceeded" in log:
+        errors = "a file of the build grew past %d MB and was stopped\n%s" % (
+            sandboxes.BUILD_FILE_LIMIT >> 20, errors)
+    return BuildResult(ok, out, log, errors)
+
+
+def _make_safe(path, out, name):
+    """path as make can take it: make splits words at spaces, so a tree
+    whose path has one is reached through a link in the build folder."""
+    if not path or not re.search(r"\s", path):
+        return path
+    link = os.path.join(out, "." + name)
+    if os.path.islink(link) and os.readlink(link) != path:
+        os.remove(link)
+    if not os.path.islink(link):
+        os.symlink(path, link)
+    return link
+
+
+def holds_objects(base_path, stage, root=labs.ROOT):
+    """True if the base's labs below stage come as objects (no C sources)."""
+    dirs = labs.lab_dirs(root)
+    folders = [os.path.join(base_path, dirs[n]) for n in labs.numbers(root)[:stage - 1]]
+    return all(os.path.isdir(f) and not any(n.endswith((".c", ".asm")) and not n.endswith(".offsets.c")
+                                            for n in os.listdir(f)) for f in folders)
+
+
+def base_objects(stage, base, root=labs.ROOT, jobs=2, timeout=BUILD_TIMEOUT):
+    """The labs below stage of the base tree as headers and compiled objects
+    (what stage.mk links as they are), so that a student's build, which
+    sees its base, never sees the base's sources. Built once per base and
+    stage (content-keyed, like every build), from the base alone: no
+    student code is in this build. Returns (folder, None), or (None, the
+    BuildResult) if the base itself does not build."""
+    base_path = labs.tree_dir(base, root)
+    if stage <= 1 or holds_objects(base_path, stage, root):
+        return base_path, None
+    b = build_stage(stage - 1, base, jobs=jobs, root=root, timeout=timeout)
+    if not b.ok:
+        return None, b
+    dirs = labs.lab_dirs(root)
+    folder = os.path.join(os.path.dirname(b.out), "objects-below-stage%d" % stage)
+    stamp = os.path.join(folder, ".from")
+    key = content_key([b.elf])
+    try:
+        with open(stamp) as f:
+            if f.read() == key:
+                return folder, None
+    except OSError:
+        pass
+    shutil.rmtree(folder, ignore_errors=True)
+    for n in labs.numbers(root)[:stage - 1]:
+        dest = os.path.join(folder, dirs[n])
+        os.makedirs(dest)
+        src = os.path.join(base_path, dirs[n])
+        for name in os.listdir(src):
+            if name.endswith((".h", ".offsets.c")):
+                shutil.copyfile(os.path.join(src, name), os.path.join(dest, name))
+        objs = os.path.join(b.out, "obj", "lab%d" % n)
+        for name in os.listdir(objs):
+            if name.endswith(".o"):
+                shutil.copyfile(os.path.join(objs, name), os.path.join(dest, name))
+    with open(stamp, "w") as f:
+        f.write(key)
+    return folder, None
+
+
+def _short(path, *tops):
+    """path relative to the tree it belongs to (what a student recognises)."""
+    for top in tops:
+        if top and path.startswith(top.rstrip("/") + "/"):
+            return os.path.relpath(path, top)
+    return path

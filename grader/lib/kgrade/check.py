@@ -5,6 +5,7 @@ they must be."""
 import re
 import traceback
 
+from . import qemu
 from .qemulog import QemuLog
 from .status import End, Status
 from .symbols import MissingSymbol
@@ -12,10 +13,32 @@ from .symbols import MissingSymbol
 # A test's statuses (kgrade.status.Status), under their older names.
 OK, FAIL, TIMEOUT, TRIPLE = Status.OK, Status.FAIL, Status.TIMEOUT, Status.TRIPLE_FAULT
 BUILD_ERROR, OUTPUT_LIMIT, QEMU_ERROR = Status.BUILD_ERROR, Status.OUTPUT_LIMIT, Status.QEMU_ERROR
-GRADER_ERROR = Status.GRADER_ERROR
+GRADER_ERROR, BUILD_TIMEOUT, REFUSED = Status.GRADER_ERROR, Status.BUILD_TIMEOUT, Status.REFUSED
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-BANNER = "lab kernel: stage"
+# Terminal control sequences (CSI, and OSC such as a window title), and
+# the characters that reorder or hide text on screen (bidi controls): the
+# kernel's output loses them before it is matched or quoted.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\ufffe\uffff]")
+QUOTE_LIMIT = 200  # characters of one kernel line quoted in a message
+BANNER = qemu.BANNER.decode()
+
+
+def safe(text):
+    """text with control sequences removed and every other control, bidi or
+    unpaired-surrogate character replaced by U+FFFD: safe on a terminal, in
+    XML and in a web page."""
+    return _UNSAFE.sub("\ufffd", _ANSI.sub("", text))
+
+
+def quote(line):
+    """One kernel line as a message quotes it: safe, and cut to QUOTE_LIMIT
+    characters ("... (N bytes)" says how long it was)."""
+    line = safe(line)
+    if len(line) <= QUOTE_LIMIT:
+        return line
+    return "%s... (%d bytes)" % (line[:QUOTE_LIMIT], len(line.encode("utf-8", "replace")))
 
 
 def kernel_text(raw):
@@ -134,7 +157,8 @@ class Outcome:
 
 
 def tail(text, lines=8):
-    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+    """The last lines of the kernel's text, quoted (each cut to QUOTE_LIMIT)."""
+    return "\n".join(quote(l) for l in text.rstrip("\n").splitlines()[-lines:])
 
 
 def match_expectations(test, run):
@@ -144,7 +168,7 @@ def match_expectations(test, run):
         m = re.compile(pattern, re.M).search(run.text, pos)
         if not m:
             before = run.text[:pos]
-            last = before.rstrip("\n").splitlines()[-1] if before.strip() else "(start of output)"
+            last = quote(before.rstrip("\n").splitlines()[-1]) if before.strip() else "(start of output)"
             after = tail(run.text[pos:]) or "(nothing)"
             return ("expected /%s/\n  after: %s\n  but the output went on with:\n%s" % (
                 pattern, last, indent(after)))
@@ -184,14 +208,14 @@ def _evaluate(test, result, seed, symbols):
 
     if result.status == End.TIMEOUT and loader_errors(text):
         return fail(QEMU_ERROR, "the boot loader did not start the kernel:\n%s"
-                    % indent("\n".join(loader_errors(text))))
+                    % indent("\n".join(quote(l) for l in loader_errors(text))))
     if result.status == End.TIMEOUT and test.end != End.TIMEOUT:
         return fail(TIMEOUT, "no verdict after %.1fs: the kernel hung or looped%s"
                     % (result.duration, last_output()))
     if result.status == End.OUTPUT_LIMIT:
         return fail(OUTPUT_LIMIT, "more than %d bytes of serial output: stopped" % test.max_serial)
     if result.status == End.QEMU_ERROR:
-        return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % result.stderr.strip()[-400:])
+        return fail(QEMU_ERROR, "QEMU did not start the kernel: %s" % quote(result.stderr.strip()[-400:]))
     if result.status == End.TRIPLE_FAULT and test.end != End.TRIPLE_FAULT:
         why = log.fault_chain(symbols.symbolize, symbols.describe) or "the CPU reset"
         return fail(TRIPLE, "triple fault: %s%s" % (why, last_output()))
@@ -235,7 +259,7 @@ def diagnosis(text):
         rip = _RIP.search(text, last.end())
         shown = tail(text)
         if last.group(0) not in shown:
-            notes.append("last report: %s%s" % (last.group(0), "; " + line_at(text, rip.start()) if rip else ""))
+            notes.append("last report: %s%s" % (quote(last.group(0)), "; " + line_at(text, rip.start()) if rip else ""))
         rip_lines = list(_RIP.finditer(text))
         bad = sorted({int(m.group(1), 16) for m in rip_lines} - set(KERNEL_CODE_SELECTORS))
         if bad:
@@ -250,10 +274,10 @@ def diagnosis(text):
 
 
 def line_at(text, pos):
-    """The whole line of text that holds position pos."""
+    """The whole line of text that holds position pos, quoted."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    return text[start:end if end >= 0 else len(text)].strip()
+    return quote(text[start:end if end >= 0 else len(text)].strip())
 
 
 def indent(text, prefix="    "):

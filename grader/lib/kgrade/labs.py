@@ -56,10 +56,10 @@ def tree_dir(tree, root=ROOT):
 
 
 def tree_key(tree):
-    """The build-folder name of a tree."""
+    """The build-folder name of a tree (one word: make splits at spaces)."""
     if tree in ("labs", "solutions"):
         return tree
-    return "tree-" + os.path.abspath(tree).lstrip("/").replace("/", "_")
+    return "tree-" + re.sub(r"[^A-Za-z0-9.+-]", "_", os.path.abspath(tree).lstrip("/"))
 
 
 def stage_out(stage, tree, base=None, root=ROOT):

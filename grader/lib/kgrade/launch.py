@@ -16,6 +16,7 @@ import sys
 import threading
 
 from . import build, labs, qemu, seed as seeds
+from . import sandbox as sandboxes
 from .symbols import Symbols
 
 
@@ -59,12 +60,15 @@ def kernel_range(elf):
     return Symbols(elf).kernel_range
 
 
-def bounded(b, boot, line, timeout, max_serial=1 << 20, symbols=None):
+def bounded(b, boot, line, timeout, max_serial=1 << 20, symbols=None, sandbox=None):
     """Runs a built stage b (a BuildResult) once, bounded in time and serial
-    output; returns a kgrade.qemu.RunResult with the log parsed."""
-    args = qemu.argv(boot=boot, elf=b.elf, iso=b.iso, cmdline=line)
+    output, inside sandbox (a kgrade.sandbox.Sandbox: it sees only the
+    kernel file); returns a kgrade.qemu.RunResult with the log parsed."""
+    sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
+    kernel = b.elf if boot == "fast" else b.iso
+    args = sandbox.wrap(qemu.argv(boot=boot, elf=b.elf, iso=b.iso, cmdline=line), readable=[kernel])
     rng = symbols.kernel_range if symbols else None
-    return qemu.run(args, timeout=timeout, max_serial=max_serial, kernel_range=rng)
+    return qemu.run(args, timeout=timeout, max_serial=max_serial, kernel_range=rng, env=sandbox.env())
 
 
 def interactive(elf, iso, boot, line, log_path, timeout=0, out=None, display=False):
@@ -72,7 +76,7 @@ def interactive(elf, iso, boot, line, log_path, timeout=0, out=None, display=Fal
     control codes GRUB sends) until the kernel ends, Ctrl-C or timeout
     seconds (0: none). Returns (End or None if stopped, one line for people).
     The kept part of QEMU's log is saved to log_path."""
-    out = out if out is not None else sys.stdout.buffer
+    out = qemu.BannerWatch(out if out is not None else sys.stdout.buffer)
     syms = Symbols(elf)
     pipe = qemu.LogPipe(syms.kernel_range)
     args = qemu.argv(boot=boot, elf=elf, iso=iso, cmdline=line, display=display) + pipe.args()
@@ -95,7 +99,7 @@ def interactive(elf, iso, boot, line, log_path, timeout=0, out=None, display=Fal
     pipe.save(log_path)
     if stopped:
         return None, stopped
-    return qemu.verdict(rc, log, syms)
+    return qemu.verdict(rc, log, syms, kernel_started=out.seen)
 
 
 def paused(elf, iso, boot, line, gdb_port, display=False, serial="stdio", stdout=None, stderr=None):

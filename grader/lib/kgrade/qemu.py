@@ -24,6 +24,7 @@ from .status import End
 QEMU = "qemu-system-x86_64"
 EXIT_SUCCESS = 0x10  # KERNEL_EXIT_SUCCESS in common/include/qemu.h
 EXIT_FAILURE = 0x11  # KERNEL_EXIT_FAILURE
+BANNER = b"lab kernel: stage"  # the kernel's first line (common/kmain.c)
 
 # The ends of a run (kgrade.status.End), under their old names.
 SUCCESS, FAILURE, TRIPLE_FAULT, RESET = End.SUCCESS, End.FAILURE, End.TRIPLE_FAULT, End.RESET
@@ -146,6 +147,10 @@ class LogPipe:
     def __init__(self, kernel_range=None):
         self.reader = LogReader(kernel_range)
         self._r, self._w = os.pipe()
+        # QEMU opens /dev/fd/N afresh, which checks the pipe's mode: in the
+        # sandbox's user layer QEMU is not the pipe's owner. Only processes
+        # that hold the pipe can name it, so opening it to all is harmless.
+        os.fchmod(self._w, 0o666)
         self._thread = None
         self._log = None
 
@@ -194,9 +199,12 @@ class LogPipe:
 
 # ---- how a run ended ----------------------------------------------------------------
 
-def decode_exit(rc, triple_fault):
-    """(End, kernel_code) from QEMU's exit status and whether its log shows a triple fault."""
-    if rc is not None and rc & 1 and rc > 1:
+def decode_exit(rc, triple_fault, kernel_started=False):
+    """(End, kernel_code) from QEMU's exit status, whether its log shows a
+    triple fault, and whether the kernel printed anything. QEMU exits with
+    code * 2 + 1 for a value written to the exit port; status 1 is then code
+    0, but also QEMU's own error status: the kernel's output tells which."""
+    if rc is not None and rc & 1 and (rc > 1 or kernel_started):
         code = rc >> 1
         if code == EXIT_SUCCESS:
             return SUCCESS, code
@@ -208,11 +216,12 @@ def decode_exit(rc, triple_fault):
     return QEMU_ERROR, None
 
 
-def verdict(rc, log, symbols):
+def verdict(rc, log, symbols, kernel_started=False):
     """(End, one line) on how a finished run ended, for people (make lab,
     make debug); a triple fault comes with QEMU's chain. log is a QemuLog,
-    symbols a kgrade.symbols.Symbols (or None)."""
-    end, code = decode_exit(rc, log.triple_fault)
+    symbols a kgrade.symbols.Symbols (or None); kernel_started: the
+    kernel's banner came (then exit status 1 is the kernel's code 0)."""
+    end, code = decode_exit(rc, log.triple_fault, kernel_started)
     if end == TRIPLE_FAULT:
         chain = log.fault_chain(symbols.symbolize if symbols else None,
                                 symbols.describe if symbols else None)
@@ -243,16 +252,17 @@ class RunResult:
         return self.serial.decode("utf-8", errors="replace").replace("\r", "")
 
 
-def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=()):
-    """Runs QEMU with serial on stdout, bounded in time and output, its log
-    parsed through a LogPipe. Returns a RunResult. The QEMU process group is
-    killed at the deadline or past max_serial bytes, and always reaped."""
+def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=(), env=None):
+    """Runs QEMU (args: its command line, maybe inside a sandbox's) with
+    serial on stdout, bounded in time and output, its log parsed through a
+    LogPipe. Returns a RunResult. The QEMU process group is killed at the
+    deadline or past max_serial bytes, and always reaped."""
     start = time.monotonic()
     deadline = start + timeout
     pipe = LogPipe(kernel_range)
     try:
         proc = spawn(args + pipe.args(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE, pass_fds=tuple(pass_fds) + pipe.pass_fds)
+                     stderr=subprocess.PIPE, pass_fds=tuple(pass_fds) + pipe.pass_fds, env=env)
     except OSError:
         pipe.finish()
         raise
@@ -294,7 +304,7 @@ def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=()):
     serial = b"".join(chunks)[:max_serial]
     code = None
     if status is None:
-        status, code = decode_exit(rc, log.triple_fault)
+        status, code = decode_exit(rc, log.triple_fault, kernel_started=BANNER in serial)
     return RunResult(status, None if status in (TIMEOUT, OUTPUT_LIMIT) else rc,
                      serial, duration, log, b"".join(err_chunks).decode("utf-8", errors="replace"),
                      code, pipe.reader.text())
@@ -306,6 +316,22 @@ def run(args, *, timeout, max_serial=1 << 20, kernel_range=None, pass_fds=()):
 # which would wipe what was printed above (the build, a GDB session).
 _CONTROL = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]?|$)")
 _CUT = re.compile(rb"\x1b[\[0-9;?]*$")
+
+
+class BannerWatch:
+    """A file-like wrapper that notes whether the kernel's banner went through."""
+
+    def __init__(self, out):
+        self.out, self.seen, self._tail = out, False, b""
+
+    def write(self, data):
+        if not self.seen:
+            self.seen = BANNER in self._tail + data
+            self._tail = data[-len(BANNER):]
+        self.out.write(data)
+
+    def flush(self):
+        self.out.flush()
 
 
 def copy_serial(pipe, out):

@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 import xml.etree.ElementTree as ET
 
 from . import check, labs
@@ -12,15 +11,10 @@ def _points(x):
     return ("%g" % x)
 
 
-# Characters a kernel may print that neither a terminal nor XML 1.0 should
-# get raw: C0 controls but tab and newline, DEL, C1 controls, surrogates
-# and the two non-characters XML forbids.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
 def printable(text):
-    """text with every unprintable character replaced by U+FFFD."""
-    return _UNPRINTABLE.sub("\ufffd", text)
+    """text safe for every report format (check.safe: no control sequences,
+    controls, bidi characters or surrogates). Every format goes through it."""
+    return check.safe(text)
 
 
 def reproduce_hint(r):
@@ -86,21 +80,23 @@ def summary_line(results):
     return line + ("\n" + errors if errors else "")
 
 
-def to_json(results):
+def to_json(results, sandbox=None):
     score, max_score, _ = totals(results)
     return {
         "score": score,
         "max_score": max_score,
+        "sandbox": sandbox,
         "tests": [{
             "lab": r.lab, "name": r.name, "score": r.score, "max_score": r.max_score,
             "status": str(r.status), "duration_s": round(r.duration, 3), "seed": r.seed,
-            "output": r.message,
+            "output": printable(r.message),
         } for r in results],
     }
 
 
-def to_gradescope(results, execution_time):
-    """Gradescope's autograder results.json (top level score, tests[])."""
+def to_gradescope(results, execution_time, sandbox=None):
+    """Gradescope's autograder results.json (top level score, tests[]);
+    sandbox: the line saying how the submission was isolated."""
     score, max_score, _ = totals(results)
     tests = []
     for i, r in enumerate(results, 1):
@@ -113,13 +109,13 @@ def to_gradescope(results, execution_time):
             "score": r.score,
             "max_score": r.max_score if r.status != check.GRADER_ERROR else 0,
             "status": "passed" if r.passed else "failed",
-            "output": output,
+            "output": printable(output),
             "visibility": "visible",
         })
     return {
         "score": score,
         "execution_time": int(round(execution_time)),
-        "output": summary_line(results),
+        "output": summary_line(results) + ("\n" + sandbox if sandbox else ""),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "visible",
@@ -127,7 +123,7 @@ def to_gradescope(results, execution_time):
     }
 
 
-ERRORS = (check.BUILD_ERROR, check.GRADER_ERROR)  # JUnit's <error>, not <failure>
+ERRORS = (check.BUILD_ERROR, check.BUILD_TIMEOUT, check.GRADER_ERROR, check.REFUSED)  # JUnit's <error>
 
 
 def to_junit(results):

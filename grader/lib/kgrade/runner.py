@@ -69,14 +69,18 @@ def calibrate(jobs=2, root=labs.ROOT):
     return max(1.0, best / CALIBRATION_REFERENCE), best
 
 
-def run_test(test, stage_build, symbols, boot, seed, scale, log_dir):
+def run_test(test, stage_build, symbols, boot, seed, scale, log_dir, sandbox=None, deadline=None):
     """Runs and judges one test; returns a TestResult. The serial output
-    and the kept part of QEMU's log are saved for a failed test only."""
+    and the kept part of QEMU's log are saved for a failed test only. Past
+    deadline (a time.monotonic() value: a student's budget), it is not run."""
     base = os.path.join(log_dir, "lab%d-%s" % (test.lab.number, test.name))
+    if deadline is not None and time.monotonic() > deadline:
+        return TestResult(test, check.Outcome(check.TIMEOUT, 0, "not run: this submission's time "
+                                              "budget for grading ran out", seed))
     try:
         result = launch.bounded(stage_build, boot, launch.cmdline(test.scenario, seed),
                                 timeout=test.timeout * scale, max_serial=test.max_serial,
-                                symbols=symbols)
+                                symbols=symbols, sandbox=sandbox)
     except Exception as e:  # QEMU could not even be started: the grader's problem
         return TestResult(test, check.grader_error(test, e, seed))
     outcome = check.evaluate(test, result, seed, symbols)
@@ -89,11 +93,21 @@ def run_test(test, stage_build, symbols, boot, seed, scale, log_dir):
     return TestResult(test, outcome, base)
 
 
-def build_error_result(test, build_result):
+def keep_build_log(build_result, log_dir):
+    """A failed build's log, copied among the run's logs (a temporary tree's
+    build folder goes away with it); returns the copy's path."""
+    path = os.path.join(log_dir, "stage%s-build.log" % os.path.basename(build_result.out)[5:])
+    with open(path, "w") as f:
+        f.write(build_result.log)
+    return path
+
+
+def build_error_result(test, build_result, log_path=None):
     msg = "stage %d did not build:\n%s\n  full log: %s" % (
         test.lab.number, check.indent(build_result.errors),
-        os.path.join(build_result.out, "build.log"))
-    return TestResult(test, check.Outcome(check.BUILD_ERROR, 0, msg))
+        log_path or os.path.join(build_result.out, "build.log"))
+    status = check.BUILD_TIMEOUT if build_result.timed_out else check.BUILD_ERROR
+    return TestResult(test, check.Outcome(status, 0, msg))
 
 
 def _stage_symbols(elf):
@@ -105,14 +119,20 @@ def _stage_symbols(elf):
 
 def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
           timeout_scale=1.0, log_dir=None, on_lab_done=None, tests_filter=None,
-          root=labs.ROOT, build_root=None):
+          root=labs.ROOT, build_root=None, sandbox=None, budget=None, build_timeout=None):
     """Grades the labs of a tree. Returns TestResults in spec order.
 
     on_lab_done(lab, results) is called as each lab finishes, in lab order.
-    tests_filter, if given, keeps only the tests it names. build_root, if
+    seed: one seed for every test, or {(lab, test name): seed} (a replay;
+    tests it does not name get a fresh one). tests_filter, if given, keeps
+    only the tests it names. build_root, if
     given, holds the stage builds (build_root/stageN; a temporary tree's
-    builds go with it) instead of build/<tree>/.
+    builds go with it) instead of build/<tree>/. sandbox (a
+    kgrade.sandbox.Sandbox) wraps every build and run; budget, in seconds,
+    bounds the whole grading: tests not started by then are not run;
+    build_timeout bounds each build (default BUILD_TIMEOUT * timeout_scale).
     """
+    deadline = time.monotonic() + budget if budget else None
     log_dir = log_dir or new_log_dir(root)
     os.makedirs(log_dir, exist_ok=True)
     plan = []  # (lab, [(test, future or result)])
@@ -121,18 +141,29 @@ def grade(lab_numbers, tree="labs", base=None, jobs=2, boot="fast", seed=None,
             lab = spec.load_lab(n, root=root)
             tests = [t for t in lab.tests if not tests_filter or t.name in tests_filter]
             out = os.path.join(build_root, "stage%d" % n) if build_root else None
-            b = build.build_stage(n, tree, base, iso=(boot == "grub"), jobs=jobs, root=root, out=out)
+            limit = build_timeout or build.BUILD_TIMEOUT * timeout_scale
+            stage_base, base_failed = build.base_objects(n, base, root, jobs, limit) if base else (None, None)
+            if base_failed:  # the reference labs themselves do not build: not the student's doing
+                entries = [(t, TestResult(t, check.grader_error(t, RuntimeError(
+                    "the base labs do not build:\n" + base_failed.errors)))) for t in tests]
+                plan.append((lab, entries))
+                continue
+            b = build.build_stage(n, tree, stage_base, iso=(boot == "grub"), jobs=jobs, root=root,
+                                  out=out or labs.stage_out(n, tree, base, root), sandbox=sandbox,
+                                  timeout=limit, desc=build.describe(n, tree, base))
             entries = []
             symbols, error = _stage_symbols(b.elf) if b.ok else (None, None)
+            kept = keep_build_log(b, log_dir) if not b.ok else None
             for t in tests:
                 if not b.ok:
-                    entries.append((t, build_error_result(t, b)))
+                    entries.append((t, build_error_result(t, b, kept)))
                 elif error is not None:
                     entries.append((t, TestResult(t, check.grader_error(t, error))))
                 else:
-                    s = seed if seed is not None else seeds.new()
+                    s = seed.get((n, t.name)) if isinstance(seed, dict) else seed
+                    s = s if s is not None else seeds.new()
                     entries.append((t, pool.submit(run_test, t, b, symbols, boot, s,
-                                                   timeout_scale, log_dir)))
+                                                   timeout_scale, log_dir, sandbox, deadline)))
             plan.append((lab, entries))
         results = []
         for lab, entries in plan:

@@ -53,6 +53,8 @@ class Status(str, enum.Enum):
     TIMEOUT = "TIMEOUT"
     TRIPLE_FAULT = "TRIPLE FAULT"
     BUILD_ERROR = "BUILD ERROR"
+    BUILD_TIMEOUT = "BUILD TIMEOUT"
+    REFUSED = "REFUSED"          # the submission was not graded (a symlink, ...)
     OUTPUT_LIMIT = "OUTPUT LIMIT"
     QEMU_ERROR = "QEMU ERROR"
     GRADER_ERROR = "GRADER ERROR"

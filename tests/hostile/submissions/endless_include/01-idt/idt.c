@@ -1,0 +1,3 @@
+/* Attack: a build that never ends (each level includes this file twice). */
+#include __FILE__
+#include __FILE__

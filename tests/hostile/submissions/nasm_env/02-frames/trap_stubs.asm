@@ -1,0 +1,3 @@
+; Attack: the grader's environment, read by NASM's %! and shown as an error.
+%defstr LEAKED %!KGRADE_HOSTILE_SECRET
+%error LEAKED

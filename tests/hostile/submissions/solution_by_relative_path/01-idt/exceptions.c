@@ -1,0 +1,1 @@
+#include "@UP@@ROOT@/solutions/01-idt/exceptions.c"
