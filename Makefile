@@ -74,7 +74,7 @@ export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
 RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
 .PHONY: help lab solution build iso debug debug-qemu grade test check deps skeletons \
-	docs handout autograder course-files clean maintainer-tree
+	docs handout autograder course-files clean maintainer-tree mutants-update
 
 # The maintainer's commands are listed only where they work: in the tree
 # that has solutions/ (a student handout does not).
@@ -102,6 +102,7 @@ ifneq ($(MAINTAINER),)
 	@echo "  make skeletons                        regenerate labs/ from solutions/"
 	@echo "  make course-files                     regenerate .github/ and .vscode/ from the specs"
 	@echo "  make handout / make autograder        student tarball / Gradescope autograder zip"
+	@echo "  make mutants-update                   rewrite the mutants' Loses: lists from a fresh run"
 endif
 	@echo
 	@echo "Variables: TREE=labs|DIR (whose labs),$(if $(MAINTAINER), BASE=solutions (labs below N from the solutions)$(COMMA)) TEST=scenario,"
@@ -146,7 +147,7 @@ deps:
 	@sh $(ROOT)/scripts/deps.sh install $(if $(MAINTAINER),all,student)
 
 # The maintainer's targets, in a student handout: one line that says so.
-skeletons handout autograder course-files: maintainer-tree
+skeletons handout autograder course-files mutants-update: maintainer-tree
 maintainer-tree:
 	@test -n "$(MAINTAINER)" || { echo "make $(GOAL) is for the maintainer's tree (with solutions/); this is a student handout" >&2; exit 2; }
 
@@ -159,6 +160,9 @@ docs:
 
 handout:
 	@sh $(ROOT)/scripts/make-handout.sh
+
+mutants-update:
+	@$(PY) $(ROOT)/tests/mutants/update
 
 autograder:
 	@sh $(ROOT)/scripts/make-autograder.sh

@@ -45,8 +45,10 @@ define c_rule
 $(call obj_of,$(1),$(2)): $(1) | $(OUT)/obj/$(2)/
 	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) -DLAB_ORDER=$(call pad2,$(3)) $(INCLUDES) -c $$< -o $$@
 endef
+# NASM 2.16's -MD leaves %include files out of the .d file, so the .inc
+# files an object can include are listed here: a change to one rebuilds it.
 define asm_rule
-$(call obj_of,$(1),$(2)): $(1) $(GEN_INCS) | $(OUT)/obj/$(2)/
+$(call obj_of,$(1),$(2)): $(1) $(GEN_INCS) $(wildcard $(dir $(1))*.inc $(ROOT)/common/boot/*.inc) | $(OUT)/obj/$(2)/
 	$$(Q)$(NASM) $(KERNEL_NASMFLAGS) -I$(dir $(1)) -I$(ROOT)/common/boot/ -I$(OUT)/gen/ \
 		$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))/) -MD $$(@:.o=.d) $$< -o $$@
 endef

@@ -224,12 +224,16 @@ msg_sse:	db "this CPU does not support SSE2", 0
 section .data
 ; Accessed bits (bit 40) are preset: the CPU would otherwise write them on
 ; the first segment load, and a later lab may map this page read-only.
+; The kernel's selectors here (CS 0x18, data 0x20) mean something else in
+; lab 04's GDT, the TSS and its upper half: a kernel that forgets to reload
+; CS, or DS/ES/SS, after its own lgdt faults instead of working by accident.
 align 8
 boot_gdt:
 	dq 0                               ; 0x00 null
 	dq 0x00CF9B000000FFFF              ; 0x08 32-bit code, base 0, 4 GiB
-	dq 0x00CF93000000FFFF              ; 0x10 data, base 0, 4 GiB
+	dq 0                               ; 0x10 unused: lab 04's data selector
 	dq 0x00209B0000000000              ; 0x18 64-bit code (L=1)
+	dq 0x00CF93000000FFFF              ; 0x20 data, base 0, 4 GiB
 boot_gdt_end:
 global boot_gdtr
 boot_gdtr:

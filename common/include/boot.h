@@ -15,7 +15,7 @@
 #define BOOT_MAGIC_PVH        0x336EC578u /**< hvm_start_info magic (QEMU -kernel) */
 
 #define BOOT_CS32 0x08 /**< boot GDT: 32-bit code, used only before long mode */
-#define BOOT_DS   0x10 /**< boot GDT: flat data, loaded into DS/ES/SS/FS/GS */
+#define BOOT_DS   0x20 /**< boot GDT: flat data, loaded into DS/ES/SS/FS/GS (lab 04's is 0x10) */
 #define BOOT_CS64 0x18 /**< boot GDT: 64-bit kernel code, CS until lab 04 */
 
 #define BOOT_CMDLINE_MAX 256 /**< longest command line kept, NUL included */

@@ -8,7 +8,7 @@
  *     EXCEPTION: PAGE FAULT (#PF, vector 14)
  *     #PF: error_code(0x0002) - not-present page [CAUSED_BY_WRITE]
  *     RIP: 0018:0x0000000000102a31 <scenario_write_unmapped+0x11>
- *     RSP: 0010:0x0000000000117f28 EFLAGS: 0x00000046
+ *     RSP: 0020:0x0000000000117f28 EFLAGS: 0x00000046
  */
 #ifndef REPORT_H
 #define REPORT_H

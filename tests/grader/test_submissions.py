@@ -1,6 +1,7 @@
 """Batch grading (grade --submissions DIR --csv F): two fake students made
-from copies of solutions/ and labs/. Only the handout's lab files are taken
-from a submission; its Makefile, common/, grader/ and extra files are not."""
+from copies of solutions/ and labs/. Only the lab files are taken from a
+submission (the handout's, and a student's own .c/.h/.asm files); its
+Makefile, common/, grader/ and other files are not."""
 
 import csv
 import os
@@ -28,7 +29,9 @@ def make_submissions(top):
     write(os.path.join(alice, "Makefile"), "all:\n\t@false\n")
     write(os.path.join(alice, "common", "kmain.c"), "#error a student's common/ must not be built\n")
     write(os.path.join(alice, "grader", "labs", "lab1.py"), "raise SystemExit('not the spec')\n")
-    write(os.path.join(alice, "labs", LAB1, "extra.c"), "#error not a handout file\n")
+    write(os.path.join(alice, "labs", LAB1, "notes.txt"), "not a source file: ignored\n")
+    write(os.path.join(alice, "labs", LAB1, "helper.c"), "int alice_helper(void);\n"
+          "int alice_helper(void) { return 1; }\n")
     # bob: the untouched skeleton, lab folders at the top of his folder.
     shutil.copytree(os.path.join(ROOT, "labs", LAB1), os.path.join(top, "bob", LAB1))
     # Not students: a hidden folder and a loose file.
@@ -58,14 +61,15 @@ class Submissions(unittest.TestCase):
     def test_csv(self):
         with open(self.csv, newline="") as f:
             rows = list(csv.reader(f))
-        self.assertEqual(rows[0], ["student", "lab1", "total", "max", "failed tests"])
+        self.assertEqual(rows[0], ["student", "status", "lab1", "lab1 status", "total", "max", "reason",
+                                   "failed tests"])
         by = {r[0]: r for r in rows[1:]}
         self.assertEqual(sorted(by), ["alice", "bob"])
         points = spec.load_lab(1).points
-        self.assertEqual(by["alice"][1:], ["%g" % points, "%g" % points, "%g" % points, ""],
-                         self.proc.stdout)
-        self.assertEqual(by["bob"][1:4], ["0", "0", "%g" % points])
-        self.assertEqual(sorted(by["bob"][4].split()),
+        self.assertEqual(by["alice"][1:], ["graded", "%g" % points, "graded", "%g" % points, "%g" % points,
+                                           "", ""], self.proc.stdout)
+        self.assertEqual(by["bob"][2:6], ["0", "graded", "0", "%g" % points])
+        self.assertEqual(sorted(by["bob"][7].split()),
                          sorted("lab1/" + t.name for t in spec.load_lab(1).tests))
 
     def test_no_build_folder_left(self):
@@ -77,8 +81,8 @@ class Submissions(unittest.TestCase):
             dest = os.path.join(d, "tree")
             taken = submissions.pristine_tree(os.path.join(self.top, "alice"), dest)
             handout = submissions.handout_files()[LAB1]
-            self.assertEqual(sorted(taken), sorted(os.path.join(LAB1, n) for n in handout))
-            self.assertFalse(os.path.exists(os.path.join(dest, LAB1, "extra.c")))
+            self.assertEqual(sorted(taken), sorted(os.path.join(LAB1, n) for n in handout + ["helper.c"]))
+            self.assertFalse(os.path.exists(os.path.join(dest, LAB1, "notes.txt")))
             for name in handout:
                 with open(os.path.join(dest, LAB1, name)) as a, \
                         open(os.path.join(ROOT, "solutions", LAB1, name)) as b:

@@ -14,14 +14,16 @@ the reference ones. Each lab's row says which was used.
 import concurrent.futures
 import csv
 import datetime
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from . import build, check, exports, labs, report, runner, spec, submissions
+from . import build, check, classreport, exports, labs, report, runner, similarity, spec, submissions
 from . import sandbox as sandboxes
 
 STUDENT_BUDGET = 600.0  # seconds to grade one student, before --timeout-scale
@@ -58,6 +60,20 @@ class Settings:
         self.sandbox = sandbox or sandboxes.Sandbox(sandboxes.NONE)
 
 
+class StoredResult:
+    """A test result read back from a batch's JSON (a re-run reuses it)."""
+
+    def __init__(self, d):
+        self.lab, self.name, self.scenario = d["lab"], d["name"], d.get("scenario", d["name"])
+        self.score, self.max_score, self.seed = d["score"], d["max_score"], d.get("seed")
+        self.status, self.message = check.Status(d["status"]), d.get("output", "")
+        self.duration, self.values, self.log_base = d.get("duration_s", 0.0), {}, None
+
+    @property
+    def passed(self):
+        return self.status == check.OK
+
+
 class LabRow:
     """One lab of one student: points, status, why, and whose lower labs."""
 
@@ -67,6 +83,13 @@ class LabRow:
         self.score, self.max_score = score, max_score
         self.lower = lower
         self.status, self.reason = self._status(results, present)
+
+    @classmethod
+    def from_json(cls, number, d):
+        row = cls.__new__(cls)
+        row.number, row.score, row.max_score = number, d["score"], d["max_score"]
+        row.status, row.reason, row.lower = d["status"], d["reason"], d["lower"]
+        return row
 
     @staticmethod
     def _status(results, present):
@@ -98,6 +121,17 @@ class StudentRow:
         self.name, self.results, self.labs = name, list(results), labs_rows or {}
         self.taken, self.facts = list(taken), facts or {}
         self.status, self.reason, self.files_hash, self.elapsed = status, reason, files_hash, elapsed
+        self.reused = False  # taken from an earlier run: the files had not changed
+
+    FACTS = ("kind", "commit", "commit_time", "late_commits")
+
+    @classmethod
+    def from_json(cls, name, d):
+        row = cls(name, [StoredResult(t) for t in d["tests"]],
+                  {int(n): LabRow.from_json(int(n), l) for n, l in d.get("labs", {}).items()},
+                  d.get("files", []), {k: d.get(k) for k in cls.FACTS if k in d}, d["status"], d["reason"],
+                  d.get("files_sha256"), d.get("elapsed_s", 0.0))
+        return row
 
     @property
     def fully_graded(self):
@@ -148,8 +182,25 @@ def _lower_for(n, tree, present, s, build_root):
     return None, "own"
 
 
-def grade_student(name, path, s, log_dir, seeds=None):
-    """Grades one student; returns a StudentRow. Nothing it makes outlives it."""
+def fingerprint(s, files_hash, facts):
+    """What must be the same for an earlier result to stand: the files and
+    every setting that changes a grade."""
+    return json.dumps([files_hash, s.numbers, s.boot, s.lower, s.at, s.sandbox.layer,
+                       grader_version(s.root), facts.get("commit")], sort_keys=True)
+
+
+def keep_files(tree, taken, dest):
+    """A copy of the files taken, beside the run's logs (for the similarity
+    report and for reading what a student handed in)."""
+    for rel in taken:
+        os.makedirs(os.path.dirname(os.path.join(dest, rel)), exist_ok=True)
+        shutil.copyfile(os.path.join(tree, rel), os.path.join(dest, rel))
+
+
+def grade_student(name, path, s, log_dir, seeds=None, cache=None):
+    """Grades one student; returns a StudentRow. Nothing it makes outlives
+    it but a copy of the files taken (log_dir/NAME/files). cache: {name:
+    (fingerprint, row as JSON)} of an earlier run, reused if it matches."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kgrade-sub-") as tmp:
         os.chmod(tmp, 0o700)
@@ -162,6 +213,13 @@ def grade_student(name, path, s, log_dir, seeds=None):
                               {n: LabRow(n, _all_tests([n], s.root, check.REFUSED, str(e)), [], "-")
                                for n in s.numbers}, status="refused", reason=str(e),
                               elapsed=time.monotonic() - start)
+        keep_files(tree, taken, os.path.join(log_dir, name, "files"))
+        files_hash = submissions.content_hash(tree, taken)
+        mark = fingerprint(s, files_hash, facts)
+        if cache and name in cache and cache[name][0] == mark:
+            row = StudentRow.from_json(name, cache[name][1])
+            row.reused = True
+            return row
         present = submissions.labs_present(taken)
         build_root = os.path.join(tmp, "build")
         os.makedirs(build_root)
@@ -180,8 +238,10 @@ def grade_student(name, path, s, log_dir, seeds=None):
             rows[n] = LabRow(n, lab_results, labs.lab_dirs(s.root)[n] in present, lower)
         status, reason = ("graded", "") if taken else ("no lab files", "no lab folders (such as %s/ or "
                                                         "labs/%s/) were found" % ((labs.lab_dirs(s.root)[1],) * 2))
-        return StudentRow(name, results, rows, taken, facts, status, reason,
-                          submissions.content_hash(tree, taken), time.monotonic() - start)
+        row = StudentRow(name, results, rows, taken, facts, status, reason, files_hash,
+                         time.monotonic() - start)
+        row.fingerprint = mark
+        return row
 
 
 HEADER = ["student", "status"]
@@ -202,19 +262,91 @@ def csv_row(row, numbers):
     return cells + [report._points(score), report._points(max_score), "; ".join(row.problems()), failed]
 
 
+class Progress:
+    """Students done out of all, time so far and a guess of the time left:
+    a line rewritten in place on a terminal, plain lines otherwise."""
+
+    def __init__(self, total, out):
+        self.total, self.done, self.start, self.out = total, 0, time.monotonic(), out
+        self.tty = hasattr(out, "isatty") and out.isatty()
+
+    @staticmethod
+    def _t(seconds):
+        seconds = int(seconds)
+        return "%dm%02ds" % (seconds // 60, seconds % 60) if seconds >= 60 else "%ds" % seconds
+
+    def line(self):
+        elapsed = time.monotonic() - self.start
+        left = elapsed / self.done * (self.total - self.done) if self.done else 0
+        return "[%d/%d students, %s%s]" % (self.done, self.total, self._t(elapsed),
+                                           ", about %s left" % self._t(left) if self.done < self.total else "")
+
+    def student(self, text):
+        """Prints one student's line, then where the batch stands."""
+        self.done += 1
+        if self.tty:
+            print("\r\x1b[K" + text, file=self.out)
+            print(self.line(), end="", file=self.out, flush=True)
+        else:
+            print("%s  %s" % (text, self.line()), file=self.out, flush=True)
+
+    def close(self):
+        if self.tty:
+            print("\r\x1b[K", end="", file=self.out, flush=True)
+
+
+def cache_path(directory, root=labs.ROOT):
+    """Where a batch over directory keeps its results for the next run."""
+    key = hashlib.sha1(os.path.abspath(directory).encode()).hexdigest()[:16]
+    return os.path.join(root, "build", "batch-cache", key + ".json")
+
+
+def load_cache(directory, root=labs.ROOT):
+    try:
+        with open(cache_path(directory, root)) as f:
+            return {name: (d["fingerprint"], d["row"]) for name, d in json.load(f)["students"].items()}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def save_cache(directory, rows, old, root=labs.ROOT):
+    students = {}
+    for name, row in rows.items():
+        mark = getattr(row, "fingerprint", None) or (old[name][0] if row.reused and name in old else None)
+        if mark:
+            students[name] = {"fingerprint": mark, "row": row.to_json()}
+    path = cache_path(directory, root)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump({"submissions": os.path.abspath(directory), "students": students}, f)
+    os.replace(path + ".tmp", path)
+
+
+def feedback_text(row):
+    """What the student sees: each test's line and message, then the score."""
+    lines = report.text_lines(row.results) + [report.summary_line(row.results)]
+    if row.problems():
+        lines.append("not fully graded: " + "; ".join(row.problems()))
+    return "\n".join(lines) + "\n"
+
+
 def grade_all(directory, s, csv_path=None, json_path=None, out=sys.stdout, roster=None, canvas=None,
-              moodle=None):
+              moodle=None, html=None, similarity_path=None, force=False):
     """Grades every student of directory with Settings s; writes the sheets
-    asked for (roster: kgrade.exports.read_roster's, for canvas/moodle).
-    Returns the exit status: 0 all passed, 1 some failed, 2 nothing to
-    grade, 3 a grader error."""
+    asked for (roster: kgrade.exports.read_roster's, for canvas/moodle; html:
+    the class report; similarity_path: the similarity report as text).
+    Students whose files and settings did not change since the last run over
+    directory keep their results, unless force. Returns the exit status:
+    0 all passed, 1 some failed, 2 nothing to grade, 3 a grader error."""
     students, stray = submissions.entries(directory)
     if not students:
         print("grade: no student folders or archives in %s" % directory, file=sys.stderr)
         return 2
     print(s.sandbox.describe(), file=out, flush=True)
     log_dir = runner.new_log_dir(s.root)
+    cache = {} if force else load_cache(directory, s.root)
     rows = {}
+    progress = Progress(len(students), out)
     sheet = open(csv_path, "w", newline="") if csv_path else None
     writer = csv.writer(sheet) if sheet else None
     if writer:
@@ -223,7 +355,8 @@ def grade_all(directory, s, csv_path=None, json_path=None, out=sys.stdout, roste
     try:
         with sandboxes.Protected(submissions.protected_paths(None, directory, s.root), s.sandbox), \
                 concurrent.futures.ThreadPoolExecutor(max_workers=s.jobs) as pool:
-            futures = {pool.submit(grade_student, name, path, s, log_dir): name for name, path in students.items()}
+            futures = {pool.submit(grade_student, name, path, s, log_dir, None, cache): name
+                       for name, path in students.items()}
             for fut in concurrent.futures.as_completed(futures):
                 name = futures[fut]
                 try:
@@ -233,14 +366,20 @@ def grade_all(directory, s, csv_path=None, json_path=None, out=sys.stdout, roste
                                      reason="%s: %s" % (type(e).__name__, e))
                 rows[name] = row
                 problems = row.problems()
-                print("%-24s %s%s" % (name, report.summary_line(row.results).split("\n")[0],
-                                      "  (%s)" % "; ".join(problems) if problems else ""), file=out, flush=True)
+                progress.student("%-24s %s%s%s" % (name, report.summary_line(row.results).split("\n")[0],
+                                                   "  (%s)" % "; ".join(problems) if problems else "",
+                                                   "  (unchanged: earlier result)" if row.reused else ""))
                 if writer:
                     writer.writerow(csv_row(row, s.numbers))
                     sheet.flush()
     finally:
+        progress.close()
         if sheet:
             sheet.close()
+    reused = sum(1 for r in rows.values() if r.reused)
+    print("%d student(s) graded, %d unchanged since the last run (results reused%s)" % (
+        len(rows) - reused, reused, "" if reused else "; --force regrades all"), file=out)
+    save_cache(directory, rows, cache, s.root)
     order = sorted(rows)
     if csv_path:  # the finished sheet, in student order, replaces the rows written as they came
         with open(csv_path + ".tmp", "w", newline="") as f:
@@ -250,19 +389,38 @@ def grade_all(directory, s, csv_path=None, json_path=None, out=sys.stdout, roste
                 w.writerow(csv_row(rows[name], s.numbers))
         os.replace(csv_path + ".tmp", csv_path)
         print("grade sheet: %s" % csv_path, file=out)
+    record = to_json(directory, s, rows, stray)
     if json_path:
-        report.write(json_path, to_json(directory, s, rows, stray))
+        report.write(json_path, record)
         print("results: %s" % json_path, file=out)
     if roster is not None:
-        for path, writer in ((canvas, exports.write_canvas), (moodle, exports.write_moodle)):
+        for path, writer_fn in ((canvas, exports.write_canvas), (moodle, exports.write_moodle)):
             if path:
-                writer(path, rows, s.numbers, roster)
+                writer_fn(path, rows, s.numbers, roster)
                 print("gradebook import: %s" % path, file=out)
         unlisted, absent = exports.unknown(rows, roster)
         for name in unlisted:
             print("roster: %s is not in the roster (exported under its folder name)" % name, file=out)
         for name in absent:
             print("roster: %s has no submission" % name, file=out)
+    pairs = None
+    if similarity_path or html:
+        files = {name: os.path.join(log_dir, name, "files") for name in rows
+                 if os.path.isdir(os.path.join(log_dir, name, "files"))}
+        pairs = similarity.report(files, s.numbers, s.root) if similarity.available() else None
+        if similarity_path:
+            with open(similarity_path, "w") as f:
+                f.write(similarity.text(pairs) if pairs is not None else
+                        "similarity: sim_c and sim_text are missing (Debian package similarity-tester)\n")
+            print("similarity: %s" % similarity_path, file=out)
+    if html:
+        feedback = os.path.splitext(html)[0] + "-feedback"
+        os.makedirs(feedback, exist_ok=True)
+        for name, row in rows.items():
+            with open(os.path.join(feedback, classreport.feedback_file(name)), "w") as f:
+                f.write(feedback_text(row))
+        classreport.write(html, record, rows, s, pairs, os.path.basename(feedback))
+        print("class report: %s" % html, file=out)
     summary(rows, stray, out)
     everything = [r for row in rows.values() for r in row.results]
     if any(r.status == check.GRADER_ERROR for r in everything):

@@ -47,7 +47,7 @@ class BuildResult:
         return os.path.join(self.out, "kernel.iso")
 
 
-_LOCATION = re.compile(r"^(?P<file>[^\s:]+\.(?:c|h|asm|inc)):(?P<line>\d+)(?::\d+)?: (?:fatal )?error", re.M)
+_LOCATION = re.compile(r"(?:^|\s)(?P<file>[^\s:]+\.(?:c|h|asm|inc)):(?P<line>\d+)(?::\d+)?: (?:fatal )?error", re.M)
 
 
 def error_location(errors):

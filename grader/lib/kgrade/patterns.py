@@ -49,3 +49,23 @@ def check_register_roundtrip(r, what):
         if name == "RFLAGS":
             want = (want & FLAGS_MASK) | 0x2
         r.equal(got.get(name), want, "%s after %s" % (name, what))
+
+
+_TRACE_LINE = re.compile(r"^  (0x[0-9a-f]{16})(?: <([^>]*)>)?$")
+
+
+def call_traces(text):
+    """Every 'Call Trace:' block of the output, in order, each a list of
+    (address, 'function+0xoff' or ''). Folded repeats are skipped."""
+    traces, current = [], None
+    for line in text.splitlines():
+        if line == "Call Trace:":
+            current = []
+            traces.append(current)
+        elif current is not None:
+            m = _TRACE_LINE.match(line)
+            if m:
+                current.append((int(m.group(1), 16), m.group(2) or ""))
+            elif not line.startswith("  ... "):
+                current = None
+    return traces

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 
 from . import check, labs
@@ -87,11 +88,22 @@ def to_json(results, sandbox=None):
         "max_score": max_score,
         "sandbox": sandbox,
         "tests": [{
-            "lab": r.lab, "name": r.name, "score": r.score, "max_score": r.max_score,
+            "lab": r.lab, "name": r.name, "scenario": r.scenario, "score": r.score, "max_score": r.max_score,
             "status": str(r.status), "duration_s": round(r.duration, 3), "seed": r.seed,
             "output": printable(r.message),
         } for r in results],
     }
+
+
+_LOG_LINE = re.compile(r"^\s*(?:full log|logs): .*$\n?", re.M)
+
+
+def student_view(message, root=labs.ROOT):
+    """A message as a student sees it on a platform that runs the grader
+    somewhere else (Gradescope): no paths of that machine, which the student
+    cannot open (the log files, the temporary tree)."""
+    message = _LOG_LINE.sub("", message)
+    return message.replace(root.rstrip("/") + "/", "")
 
 
 def to_gradescope(results, execution_time, sandbox=None):
@@ -100,7 +112,7 @@ def to_gradescope(results, execution_time, sandbox=None):
     score, max_score, _ = totals(results)
     tests = []
     for i, r in enumerate(results, 1):
-        output = r.message if not r.passed else "passed"
+        output = student_view(r.message) if not r.passed else "passed"
         if not r.passed and r.seed is not None:
             output += "\n" + reproduce_hint(r).split("\n")[0]
         tests.append({

@@ -3,6 +3,7 @@
  * Global labels inside the inline assembly ("lab1_...") give the grader the
  * exact addresses of the trapping instructions, read from the ELF with nm.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include "kprintf.h"
 #include "paging.h"
@@ -51,30 +52,40 @@ SCENARIO(idt_loaded, "print IDTR (sidt), then take an interrupt through it")
 	__asm__ volatile("int %0" : : "i"(IDT_PROBE_VECTOR) : "memory");
 }
 
-SCENARIO(gate_bits, "decode the raw gate for vector 3 as the CPU sees it")
+/* Prints gate @v raw and decoded; false if IDTR does not reach a mapped gate. */
+static bool print_gate(struct x86_table_reg idtr, unsigned v)
 {
-	struct x86_table_reg idtr = read_idtr();
-	if (idtr.limit < 4 * 16 - 1) {
-		kprintf("IDTR limit 0x%x does not cover vector 3\n", idtr.limit);
-		return;
+	if (idtr.limit < (v + 1) * 16 - 1) {
+		kprintf("IDTR limit 0x%x does not cover vector %u\n", idtr.limit, v);
+		return false;
 	}
-	uint64_t *pte = paging_pte(idtr.base + 3 * 16);
+	uint64_t *pte = paging_pte(idtr.base + v * 16);
 	if (!pte || !(*pte & PTE_P)) {
 		kprintf("IDTR points at 0x%lx, which is not mapped: no IDT of yours is loaded (exercise 2)\n",
 			(unsigned long)idtr.base);
-		return;
+		return false;
 	}
-	const uint64_t *raw = (const uint64_t *)(uintptr_t)(idtr.base + 3 * 16);
+	const uint64_t *raw = (const uint64_t *)(uintptr_t)(idtr.base + v * 16);
 	uint64_t lo = raw[0], hi = raw[1];
 	uint64_t offset = (lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000) | (hi << 32);
-	kprintf("gate 3 raw: 0x%016lx 0x%016lx\n", (unsigned long)lo, (unsigned long)hi);
-	kprintf("gate 3: offset=0x%016lx selector=0x%04lx ist=%lu type=0x%lx dpl=%lu present=%lu\n",
-		(unsigned long)offset, (unsigned long)((lo >> 16) & 0xFFFF),
+	kprintf("gate %u raw: 0x%016lx 0x%016lx\n", v, (unsigned long)lo, (unsigned long)hi);
+	kprintf("gate %u: offset=0x%016lx selector=0x%04lx ist=%lu type=0x%lx dpl=%lu present=%lu\n",
+		v, (unsigned long)offset, (unsigned long)((lo >> 16) & 0xFFFF),
 		(unsigned long)((lo >> 32) & 0x7), (unsigned long)((lo >> 40) & 0xF),
 		(unsigned long)((lo >> 45) & 0x3), (unsigned long)((lo >> 47) & 0x1));
-	kprintf("CS: 0x%04x\n", read_cs());
 	if (!((lo >> 47) & 1))
-		kprintf("gate 3 is not present: idt_init installs it (exercise 3), after idt_load (exercise 2)\n");
+		kprintf("gate %u is not present: idt_init installs it (exercises 3, 4), after idt_load (exercise 2)\n", v);
+	return true;
+}
+
+SCENARIO(gate_bits, "decode the raw gates for vectors 0, 3 and 6 as the CPU sees them")
+{
+	static const unsigned vectors[] = { X86_TRAP_DE, X86_TRAP_BP, X86_TRAP_UD };
+	struct x86_table_reg idtr = read_idtr();
+	for (unsigned i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+		if (!print_gate(idtr, vectors[i]))
+			return;
+	kprintf("CS: 0x%04x\n", read_cs());
 }
 
 SCENARIO(breakpoint, "int3 returns to the next instruction")

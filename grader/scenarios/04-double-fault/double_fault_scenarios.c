@@ -6,12 +6,14 @@
  * with the ELF's symbols; global labels mark the faulting instructions.
  */
 #include <stdint.h>
+#include "gdt.h"
 #include "idt.h"
 #include "kprintf.h"
 #include "registry.h"
 #include "report.h"
 #include "seed.h"
 #include "stack.h"
+#include "trap_frame.h"
 #include "x86.h"
 
 /* Reads 8-byte slot `slot` of the live GDT, or returns false past its limit. */
@@ -93,12 +95,16 @@ SCENARIO(missing_handler, "#PF gate not present, then a write to an unmapped add
 	kprintf("the write did not fault\n");
 }
 
+/* A segment register x86.h has no reader for. */
+#define READ_SEG(reg) ({ uint16_t v_; __asm__ volatile("mov %%" #reg ", %0" : "=r"(v_)); v_; })
+
 SCENARIO(gdt_loaded, "sgdt, the segment registers, and our code/data descriptors")
 {
 	struct x86_table_reg gdtr = read_gdtr();
 	kprintf("GDTR: base=0x%016lx limit=0x%04x\n", (unsigned long)gdtr.base, gdtr.limit);
 	kprintf("CS: 0x%04x DS: 0x%04x SS: 0x%04x\n", read_cs(), read_ds(), read_ss());
-	for (unsigned sel = 0x08; sel <= 0x10; sel += 8) {
+	kprintf("ES: 0x%04x FS: 0x%04x GS: 0x%04x\n", READ_SEG(es), READ_SEG(fs), READ_SEG(gs));
+	for (unsigned sel = 0x00; sel <= 0x10; sel += 8) {
 		uint64_t d;
 		if (!gdt_slot(gdtr, sel / 8, &d)) {
 			kprintf("GDT slot 0x%02x is past the limit\n", sel);
@@ -150,6 +156,20 @@ SCENARIO(ist_set, "IST 1 of the live TSS, and gate 8")
 	for (unsigned n = 1; n <= 7; n++)
 		kprintf("IST%u: 0x%016lx\n", n, (unsigned long)*(const uint64_t *)(tss + 0x1c + 8 * n));
 	kprintf("IOMAP base: 0x%04x\n", *(const uint16_t *)(tss + 0x66));
+	kprintf("reserved: 0x%08x 0x%016lx 0x%016lx 0x%04x\n", *(const uint32_t *)tss,
+		(unsigned long)*(const uint64_t *)(tss + 0x1c), (unsigned long)*(const uint64_t *)(tss + 0x5c),
+		*(const uint16_t *)(tss + 0x64));
+	/* A real #DF always has error code 0; this frame's is not, so a report
+	 * that prints a constant shows. The handler stops the run. */
+	struct trap_frame tf = {
+		.rbp = read_rbp(), .vector = X86_TRAP_DF, .error_code = seed_value(10) | 1,
+		.rip = (uint64_t)(uintptr_t)scenario_ist_set, .cs = read_cs(), .rflags = 0x2,
+		.rsp = read_rsp(), .ss = read_ss(),
+	};
+	tf.link_rip = tf.rip;
+	kprintf("a #DF frame with error code 0x%lx\n", (unsigned long)tf.error_code);
+	scenario_expect_stop(X86_TRAP_DF);
+	exc_double_fault(&tf);
 }
 
 SCENARIO(breakpoint_after_gdt, "int3 after the GDT/TSS switch reports and returns")
