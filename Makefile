@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # "make lab 3": the number is a goal of its own. Take it as N and make the
 # goal itself do nothing.
-NUMBERED := lab solution build iso debug debug-qemu grade
+NUMBERED := lab solution build iso debug debug-qemu grade test
 GOAL := $(firstword $(MAKECMDGOALS))
 ifneq ($(filter $(GOAL),$(NUMBERED)),)
   ARG := $(word 2,$(MAKECMDGOALS))
@@ -35,7 +35,7 @@ ifneq ($(filter $(GOAL),lab solution build iso debug debug-qemu),)
     $(error no lab $(N): labs are $(LAB_SPAN))
   endif
 endif
-ifeq ($(GOAL),grade)
+ifneq ($(filter $(GOAL),grade test),)
   ifneq ($(N),)
     ifeq ($(filter $(N),$(LAB_NUMBERS)),)
       $(error no lab $(N): labs are $(LAB_SPAN))
@@ -73,8 +73,8 @@ endif
 export TREE BASE TEST SEED LAB_TIMEOUT BATCH DEBUG_TIMEOUT V
 RUN_KERNEL = $(PY) $(ROOT)/scripts/run-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" --jobs $(JOBS)
 
-.PHONY: help lab solution build iso debug debug-qemu grade check deps skeletons \
-	docs handout autograder clean maintainer-tree mutants-update
+.PHONY: help lab solution build iso debug debug-qemu grade test check deps skeletons \
+	docs handout autograder course-files clean maintainer-tree mutants-update
 
 # The maintainer's commands are listed only where they work: in the tree
 # that has solutions/ (a student handout does not).
@@ -85,6 +85,7 @@ help:
 	@echo "Labs (N: folder):$(foreach n,$(LAB_NUMBERS), $(n): $(LAB_$(n)))"
 	@echo
 	@echo "  make lab N [TEST=name|list] [SEED=n]  build stage N from labs/ and boot it in QEMU"
+	@echo "  make test [N]                         unit tests of your lab functions (no QEMU)"
 	@echo "  make grade [N]                        grade your labs/ (all labs, or lab N)"
 	@echo "  make debug N [TEST=name]              QEMU paused + GDB with the kernel helpers"
 	@echo "  make debug N BATCH=cmds.gdb           the same, running GDB commands from a file, then quit"
@@ -99,6 +100,7 @@ ifneq ($(MAINTAINER),)
 	@echo "  make solution N [TEST=...]            make lab with solutions/"
 	@echo "  make check                            the project's own test suite"
 	@echo "  make skeletons                        regenerate labs/ from solutions/"
+	@echo "  make course-files                     regenerate .github/ and .vscode/ from the specs"
 	@echo "  make handout / make autograder        student tarball / Gradescope autograder zip"
 	@echo "  make mutants-update                   rewrite the mutants' Loses: lists from a fresh run"
 endif
@@ -106,6 +108,8 @@ endif
 	@echo "Variables: TREE=labs|DIR (whose labs),$(if $(MAINTAINER), BASE=solutions (labs below N from the solutions)$(COMMA)) TEST=scenario,"
 	@echo "SEED=n, V=1 (show commands), LAB_TIMEOUT=s (make lab stops QEMU after s seconds),"
 	@echo "DEBUG_TIMEOUT=s (with BATCH, default 60)."
+	@echo "Editors: clangd reads build/compile_commands.json (any build writes it); VS Code"
+	@echo "has tasks and a debug launch in .vscode/ (docs/gdb.md)."
 
 build:
 	@sh $(ROOT)/scripts/deps.sh check build
@@ -122,7 +126,7 @@ lab solution:
 debug debug-qemu:
 	@sh $(ROOT)/scripts/deps.sh check build iso run $(if $(filter debug,$(GOAL)),debug)
 	@$(PY) $(ROOT)/scripts/debug-kernel --stage $(N) --tree "$$TREE" --base "$$BASE" \
-		$(if $(filter debug-qemu,$(GOAL)),--qemu-only) \
+		$(if $(filter debug-qemu,$(GOAL)),--qemu-only --session $(ROOT)/build/debug-qemu) \
 		$(if $(BATCH),--batch "$$BATCH" --timeout "$${DEBUG_TIMEOUT:-60}") \
 		--test "$$TEST" --seed "$$SEED"
 
@@ -130,16 +134,20 @@ grade:
 	@sh $(ROOT)/scripts/deps.sh check build run
 	@$(PY) $(ROOT)/grader/grade $(N) --tree "$$TREE" $(if $(BASE),--base "$$BASE")
 
+test:
+	@sh $(ROOT)/scripts/deps.sh check build unit
+	@$(PY) $(ROOT)/scripts/unit-tests $(N) --tree "$$TREE"
+
 check:
 	@test -f $(ROOT)/tests/run-all || { echo "make check runs the project's own test suite, which the student handout leaves out: use make grade" >&2; exit 2; }
 	@sh $(ROOT)/scripts/deps.sh check all
 	@$(PY) $(ROOT)/tests/run-all
 
 deps:
-	@sh $(ROOT)/scripts/deps.sh install all
+	@sh $(ROOT)/scripts/deps.sh install $(if $(MAINTAINER),all,student)
 
 # The maintainer's targets, in a student handout: one line that says so.
-skeletons handout autograder mutants-update: maintainer-tree
+skeletons handout autograder course-files mutants-update: maintainer-tree
 maintainer-tree:
 	@test -n "$(MAINTAINER)" || { echo "make $(GOAL) is for the maintainer's tree (with solutions/); this is a student handout" >&2; exit 2; }
 
@@ -158,6 +166,9 @@ mutants-update:
 
 autograder:
 	@sh $(ROOT)/scripts/make-autograder.sh
+
+course-files:
+	@$(PY) $(ROOT)/scripts/make-course-files write
 
 clean:
 	rm -rf $(ROOT)/build

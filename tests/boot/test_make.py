@@ -30,6 +30,7 @@ class BadLabNumbers(unittest.TestCase):
         self.check_one_line(["lab", "9"], "no lab 9: labs are 1-4")
         self.check_one_line(["lab", "N=9"], "no lab 9: labs are 1-4")
         self.check_one_line(["solution", "5"], "no lab 5: labs are 1-4")
+        self.check_one_line(["test", "7"], "no lab 7: labs are 1-4")
 
     def test_missing(self):
         self.check_one_line(["lab"], "labs are 1-4")

@@ -1,16 +1,15 @@
 """Shared helpers of the docs and packaging tests: running commands, reading
 handouts (docs/labNN-name.md), unpacking archives, finding solution text."""
 
-import importlib.machinery
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import types
 import unittest
 import zipfile
 
+import script_module
 from kgrade import labs
 
 ROOT = labs.ROOT
@@ -190,23 +189,14 @@ def _split_solution(text, comment):
     return inside, " ".join(hints), "\n".join(outside)
 
 
-def _make_skeletons():
-    """scripts/make-skeletons as a module: its transform() gives each file's
-    regions, exactly as `make-skeletons regions FILE` prints them."""
-    loader = importlib.machinery.SourceFileLoader(
-        "make_skeletons", os.path.join(ROOT, "scripts", "make-skeletons"))
-    module = types.ModuleType(loader.name)
-    module.__file__ = loader.path
-    loader.exec_module(module)
-    return module
-
-
 def solution_lines(solutions=SOLUTIONS):
     """[(file, line)] for every line of solution code worth hiding: the region
     code make-skeletons removes, minus short lines and lines that are public
     anyway (in a TODO or STUB hint, in the given part of any solution file,
     or a line of common/, grader/ or tools/)."""
-    transform = _make_skeletons().transform
+    # make-skeletons' transform() gives each file's regions, exactly as
+    # `make-skeletons regions FILE` prints them.
+    transform = script_module.load("make-skeletons").transform
     hints = []
     public = set()  # normalized lines
     per_file = []

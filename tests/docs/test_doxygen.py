@@ -9,7 +9,9 @@ import tempfile
 import unittest
 from html.parser import HTMLParser
 
-from docs import helpers
+from docs import browser, fit, helpers
+
+WIDTHS = (1280, 800)  # a laptop's window, and half a wide screen
 
 
 def page_html(md_path):
@@ -114,6 +116,22 @@ class DoxygenTests(unittest.TestCase):
         labs = [p for p in order if p.startswith("md_docs_lab")]
         self.assertEqual(labs, sorted(labs))
         self.assertLess(order.index(labs[-1]), order.index("md_docs_report_format"))
+
+    @unittest.skipUnless(browser.chromium(), "chromium missing (make deps)")
+    def test_pages_fit_the_window(self):
+        """Every page of docs/, in headless Chromium at 1280 and 800 pixels:
+        no figure or table wider than the text column, nothing clipped, no
+        sideways scrolling, no error in the console."""
+        pages = [page_html(md) for md in self.pages()]
+        problems = []
+        figures = 0
+        for page, result in fit.check_pages(self.html, pages, WIDTHS).items():
+            problems += ["%s: %s" % (page, e) for e in result.errors]
+            for width, found in result.value.items():
+                figures += found["checked"]
+                problems += ["%s at %dpx: %s" % (page, width, b) for b in found["bad"]]
+        self.assertGreater(figures, 20, "the check found no figures or tables to measure")
+        self.assertEqual(problems, [])
 
     def test_call_graphs_are_drawn(self):
         self.assertTrue(glob.glob(os.path.join(self.html, "*_cgraph.svg")),

@@ -1,6 +1,7 @@
 """make handout: the student tarball holds what a student needs and no
-solution text, and from the unpacked tarball `make lab 1` boots and
-`make grade` runs and scores 0."""
+solution text, and from the unpacked tarball `make lab 1` boots,
+`make test 1` and `make grade` run and fail, clangd knows the lab files,
+and `make help` lists only what a student can run."""
 
 import os
 import shutil
@@ -12,8 +13,8 @@ from docs import helpers
 from kgrade import spec
 
 SHIPPED = ["Makefile", "README.md", ".gitignore", "mk", "common", "labs", "grader", "docs",
-           "scripts"]
-NOT_SHIPPED = ["solutions", "tests", "autograder", "build", ".git", ".ci"]
+           "scripts", "tests", ".github", ".vscode"]
+NOT_SHIPPED = ["solutions", "autograder", "build", ".git", ".ci"]
 
 
 class HandoutPackage(helpers.PackageTestCase):
@@ -30,7 +31,8 @@ class HandoutPackage(helpers.PackageTestCase):
                 t.extractall(cls.unpacked)
 
     def test_contents(self):
-        top = sorted(os.listdir(self.tree))
+        with tarfile.open(self.tarball) as t:  # the other tests build in the unpacked tree
+            top = sorted({m.name.split("/")[1] for m in t.getmembers() if m.name.count("/")})
         for name in SHIPPED + (["tools"] if os.path.isdir(os.path.join(helpers.ROOT, "tools")) else []):
             self.assertIn(name, top)
         for name in NOT_SHIPPED:
@@ -41,12 +43,21 @@ class HandoutPackage(helpers.PackageTestCase):
         junk = [os.path.join(d, f) for d, dirs, files in os.walk(self.tree)
                 for f in files + dirs if f == "__pycache__" or f.endswith(".pyc")]
         self.assertEqual(junk, [])
+        # Of the test suite, only the unit tests of the lab functions (make test).
+        tests = sorted(os.path.relpath(os.path.join(d, f), self.tree)
+                       for d, _, files in os.walk(os.path.join(self.tree, "tests")) for f in files)
+        self.assertTrue(tests)
+        for t in tests:
+            self.assertRegex(t, r"^tests/unit/test_lab\d\d_\w+\.c$")
+        for rel in (".github/workflows/classroom.yml", ".vscode/tasks.json", ".vscode/launch.json"):
+            with open(os.path.join(self.tree, rel)) as a, open(os.path.join(helpers.ROOT, rel)) as b:
+                self.assertEqual(a.read(), b.read(), rel)
 
     def test_for_students_only(self):
         """No instructor pages, no maintainer scripts, and a make help that
         lists only what a student can run."""
         for path in ("docs/instructor-guide.md", "scripts/make-handout.sh", "scripts/make-autograder.sh",
-                     "scripts/make-skeletons"):
+                     "scripts/make-skeletons", "scripts/make-course-files"):
             self.assertFalse(os.path.exists(os.path.join(self.tree, path)), path)
         with open(os.path.join(self.tree, "docs", "mainpage.md")) as f:
             front = f.read()
@@ -56,9 +67,10 @@ class HandoutPackage(helpers.PackageTestCase):
         status, out = helpers.run(["make", "--no-print-directory", "-C", self.tree, "help"])
         self.assertEqual(status, 0, out)
         for target in ("make solution", "make check", "make skeletons", "make handout", "make autograder",
-                       "BASE="):
+                       "make course-files", "BASE="):
             self.assertNotIn(target, out)
-        self.assertIn("make lab N", out)
+        for target in ("make lab N", "make test [N]", "make grade [N]", "make debug N"):
+            self.assertIn(target, out)
         with open(os.path.join(self.tree, "grader", "VERSION")) as f:
             self.assertTrue(f.read().strip())
 
@@ -89,6 +101,25 @@ class HandoutPackage(helpers.PackageTestCase):
         self.assertIn("scenario: bp_demo (lab 1) seed=1", out, helpers.tail(out))
         # The skeleton has no gates yet: the demo's int3 ends the run.
         self.assertRegex(out, r"(?m)^== (TRIPLE FAULT|kernel)", helpers.tail(out))
+
+    def test_make_test_fails_clearly(self):
+        status, out = helpers.run(["make", "--no-print-directory", "test", "1"], cwd=self.tree)
+        self.assertNotEqual(status, 0, out)
+        self.assertRegex(out, r"(?m)^\s+tests/unit/test_lab01_gate\.c:\d+: error: \S.*: got 0x",
+                         helpers.tail(out))
+        self.assertRegex(out, r"(?m)^unit tests of labs: \d+ passed, [1-9]\d* failed$")
+
+    @unittest.skipUnless(shutil.which("clangd"), "clangd missing (make deps)")
+    def test_clangd_knows_the_lab_files(self):
+        """After a build, clangd finds build/compile_commands.json from a
+        lab file and parses it without an error."""
+        status, out = helpers.run(["make", "--no-print-directory", "build", "1"], cwd=self.tree)
+        self.assertEqual(status, 0, helpers.tail(out))
+        lab = os.path.join(self.tree, "labs", helpers.lab_folders()[3], "pt_walk.c")
+        status, out = helpers.run(["clangd", "--check=" + lab, "--check-lines=1"], cwd=self.tmp)
+        self.assertIn("Loaded compilation database from %s" % os.path.join(
+            self.tree, "build", "compile_commands.json"), out)
+        self.assertIn("All checks completed, 0 errors", out, helpers.tail(out))
 
     def test_make_grade_scores_zero(self):
         status, out = helpers.run(["make", "--no-print-directory", "grade"], cwd=self.tree)

@@ -1,8 +1,13 @@
-// SOURCES: solutions/01-idt/idt.c
+// LAB_SOURCES: 01-idt/idt.c
 /* test_lab01_gate.c - lab 01's gate encoding, field by field. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "idt.h"
+
+/* One field's failure says what it held and what it should hold. */
+#define EXPECT_FIELD(name, got, want) \
+	cr_expect_eq((uint64_t)(got), (uint64_t)(want), "%s: got 0x%lx, expected 0x%lx", \
+		     name, (unsigned long)(got), (unsigned long)(want))
 
 /* The 16 bytes as the CPU reads them, rebuilt from the architecture's
  * layout (not from struct idt_gate), so a wrong struct also fails. */
@@ -14,17 +19,17 @@ static void expect_bytes(struct idt_gate g, uint64_t handler, uint16_t sel, uint
 	uint64_t lo, hi;
 	memcpy(&lo, raw, 8);
 	memcpy(&hi, raw + 8, 8);
-	cr_expect_eq(lo & 0xFFFF, handler & 0xFFFF, "offset bits 0-15");
-	cr_expect_eq((lo >> 16) & 0xFFFF, sel, "selector");
-	cr_expect_eq((lo >> 32) & 0x7, ist & 7, "IST");
-	cr_expect_eq((lo >> 35) & 0x1F, 0, "bits 35-39 are zero");
-	cr_expect_eq((lo >> 40) & 0xF, type, "type");
-	cr_expect_eq((lo >> 44) & 0x1, 0, "bit 44 is zero");
-	cr_expect_eq((lo >> 45) & 0x3, dpl, "DPL");
-	cr_expect_eq((lo >> 47) & 0x1, 1, "present");
-	cr_expect_eq((lo >> 48) & 0xFFFF, (handler >> 16) & 0xFFFF, "offset bits 16-31");
-	cr_expect_eq(hi & 0xFFFFFFFF, handler >> 32, "offset bits 32-63");
-	cr_expect_eq(hi >> 32, 0, "reserved dword");
+	EXPECT_FIELD("offset bits 0-15", lo & 0xFFFF, handler & 0xFFFF);
+	EXPECT_FIELD("selector", (lo >> 16) & 0xFFFF, sel);
+	EXPECT_FIELD("IST", (lo >> 32) & 0x7, ist & 7);
+	EXPECT_FIELD("bits 35-39 (zero)", (lo >> 35) & 0x1F, 0);
+	EXPECT_FIELD("type", (lo >> 40) & 0xF, type);
+	EXPECT_FIELD("bit 44 (zero)", (lo >> 44) & 0x1, 0);
+	EXPECT_FIELD("DPL", (lo >> 45) & 0x3, dpl);
+	EXPECT_FIELD("present bit", (lo >> 47) & 0x1, 1);
+	EXPECT_FIELD("offset bits 16-31", (lo >> 48) & 0xFFFF, (handler >> 16) & 0xFFFF);
+	EXPECT_FIELD("offset bits 32-63", hi & 0xFFFFFFFF, handler >> 32);
+	EXPECT_FIELD("reserved dword", hi >> 32, 0);
 }
 
 Test(lab01_gate, kernel_handler)

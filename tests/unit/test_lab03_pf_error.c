@@ -1,4 +1,4 @@
-// SOURCES: solutions/03-pagefault/pf_error.c
+// LAB_SOURCES: 03-pagefault/pf_error.c
 /* test_lab03_pf_error.c - lab 03's page-fault error-code decoding. */
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// SOURCES: solutions/03-pagefault/pt_walk.c
+// LAB_SOURCES: 03-pagefault/pt_walk.c
 // CFLAGS: -DPT_WALK_HOST_TEST
 /* test_lab03_walk.c - lab 03's walk arithmetic and pt_walk_resolve, run on
  * page tables this file builds in a fake physical memory. */
@@ -38,14 +38,14 @@ static uint64_t *slot(uint64_t table, unsigned index)
 /* Maps @va with a leaf at @level holding @leaf; tables on the way are made. */
 static void map(uint64_t root, uint64_t va, int level, uint64_t leaf)
 {
-	uint64_t table = root;
+	uint64_t t = root;
 	for (int l = 4; l > level; l--) {
 		unsigned idx = (va >> (12 + 9 * (l - 1))) & 511;
-		if (!(*slot(table, idx) & PTE_P))
-			*slot(table, idx) = new_table() | PTE_P | PTE_W;
-		table = *slot(table, idx) & PTE_ADDR_MASK;
+		if (!(*slot(t, idx) & PTE_P))
+			*slot(t, idx) = new_table() | PTE_P | PTE_W;
+		t = *slot(t, idx) & PTE_ADDR_MASK;
 	}
-	*slot(table, (va >> (12 + 9 * (level - 1))) & 511) = leaf;
+	*slot(t, (va >> (12 + 9 * (level - 1))) & 511) = leaf;
 }
 
 static uint64_t root;

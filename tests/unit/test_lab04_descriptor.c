@@ -1,4 +1,4 @@
-// SOURCES: solutions/04-double-fault/descriptor.c
+// LAB_SOURCES: 04-double-fault/descriptor.c
 /* test_lab04_descriptor.c - lab 04's GDT and TSS descriptor encoding, and
  * the TSS layout, checked against the architecture's bit positions. */
 #include <criterion/criterion.h>
@@ -22,21 +22,20 @@ static struct decoded decode(uint64_t d)
 	return r;
 }
 
-Test(lab04_descriptor, kernel_code_segment)
+/* Ring 3's segments, not the kernel's: gdt.c's table is the exercise. */
+Test(lab04_descriptor, user_code_segment)
 {
-	uint64_t d = gdt_segment_make(0, 0xFFFFF,
-		GDT_ACCESS_PRESENT | GDT_ACCESS_CODE_DATA | GDT_ACCESS_EXEC | GDT_ACCESS_RW,
-		GDT_FLAG_LONG | GDT_FLAG_4K);
-	/* The value Linux and most 64-bit kernels use, minus the accessed bit. */
-	cr_expect_eq(d, 0x00AF9A000000FFFFULL, "64-bit code: got 0x%016llx", (unsigned long long)d);
+	uint64_t d = gdt_segment_make(0, 0xFFFFF, GDT_ACCESS_PRESENT | (3 << GDT_ACCESS_DPL_SHIFT) |
+		GDT_ACCESS_CODE_DATA | GDT_ACCESS_EXEC | GDT_ACCESS_RW, GDT_FLAG_4K | GDT_FLAG_LONG);
+	/* Linux's 64-bit user code segment, minus the accessed bit. */
+	cr_expect_eq(d, 0x00AFFA000000FFFFULL, "64-bit user code: got 0x%016llx", (unsigned long long)d);
 }
 
-Test(lab04_descriptor, kernel_data_segment)
+Test(lab04_descriptor, user_data_segment)
 {
-	uint64_t d = gdt_segment_make(0, 0xFFFFF,
-		GDT_ACCESS_PRESENT | GDT_ACCESS_CODE_DATA | GDT_ACCESS_RW,
-		GDT_FLAG_SIZE32 | GDT_FLAG_4K);
-	cr_expect_eq(d, 0x00CF92000000FFFFULL, "flat data: got 0x%016llx", (unsigned long long)d);
+	uint64_t d = gdt_segment_make(0, 0xFFFFF, GDT_ACCESS_PRESENT | (3 << GDT_ACCESS_DPL_SHIFT) |
+		GDT_ACCESS_CODE_DATA | GDT_ACCESS_RW, GDT_FLAG_4K | GDT_FLAG_SIZE32);
+	cr_expect_eq(d, 0x00CFF2000000FFFFULL, "flat user data: got 0x%016llx", (unsigned long long)d);
 }
 
 Test(lab04_descriptor, every_field_in_its_place)

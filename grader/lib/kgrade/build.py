@@ -23,7 +23,7 @@ import signal
 import subprocess
 import time
 
-from . import labs
+from . import compdb, labs
 from . import sandbox as sandboxes
 
 BUILD_TIMEOUT = 120.0  # seconds for one stage, before --timeout-scale
@@ -227,6 +227,11 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
     log = output.decode("utf-8", errors="replace")
     with open(os.path.join(out, "build.log"), "w") as f:
         f.write(log)
+    if os.path.dirname(os.path.dirname(out)) == os.path.join(root, "build"):  # build/TREE/stageN
+        try:  # editors only: a failure here is no build failure
+            compdb.merge(os.path.join(root, "build"))
+        except OSError:
+            pass
     if rc is None:
         where = compiling_at_timeout(log)
         return BuildResult(False, out, log, "the build did not finish in %gs%s: it was stopped" % (
