@@ -5,10 +5,9 @@
 #include "x86.h"
 
 /* Linker-script symbols: section boundaries, all page aligned. */
-extern char __text_start[], __text_end[];
-extern char __rodata_start[], __rodata_end[];
-extern char __data_start[], __bss_end[];
-extern char __ksyms_start[], __kernel_end[];
+#define DECLARE_BOUNDS_(start, end, flags) extern char start[], end[];
+KERNEL_MAP(DECLARE_BOUNDS_)
+#undef DECLARE_BOUNDS_
 
 static uint8_t frame_pool[FRAME_POOL_FRAMES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned frames_used;
@@ -106,18 +105,17 @@ void paging_init(void)
 {
 	uint64_t root = frame_alloc();
 
-	map_range(root, (uintptr_t)__text_start, (uintptr_t)__text_end, 0);
-	map_range(root, (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PTE_NX);
-	map_range(root, (uintptr_t)__data_start, (uintptr_t)__bss_end, PTE_W | PTE_NX);
-	map_range(root, (uintptr_t)__ksyms_start, (uintptr_t)__kernel_end, PTE_NX);
-	map_range(root, VGA_TEXT_BUFFER, VGA_TEXT_BUFFER + PAGE_SIZE, PTE_W | PTE_NX);
+#define MAP_PART_(start, end, flags) map_range(root, (uintptr_t)start, (uintptr_t)end, flags);
+	KERNEL_MAP(MAP_PART_)
+#undef MAP_PART_
+	map_range(root, VGA_TEXT_BUFFER, VGA_TEXT_BUFFER + PAGE_SIZE, VGA_FLAGS);
 
 	/* The direct map: 2 MiB pages, so one PD covers the whole GiB. */
 	for (uint64_t pa = 0; pa < PHYS_MAP_SIZE; pa += 2ULL << 20) {
 		uint64_t *pde = entry_at(root, PHYS_MAP_BASE + pa, 2, true);
 		if (!pde)
 			panic("paging: out of frames for the direct map");
-		*pde = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
+		*pde = pa | PHYS_MAP_FLAGS;
 	}
 
 	write_cr3(root);

@@ -40,6 +40,21 @@
 
 #define FRAME_POOL_FRAMES 128 /**< frames frame_alloc() can hand out in total */
 
+/**
+ * @brief X(first symbol, end symbol, PTE flags) for each part of the kernel
+ *        image paging_init maps with 4 KiB pages (PTE_P is added). The
+ *        grader's model of the tables (grader/labs/lab3.py) reads this
+ *        table too, so the two cannot drift.
+ */
+#define KERNEL_MAP(X) \
+	X(__text_start,   __text_end,   0)               /* code: read-only, executable */ \
+	X(__rodata_start, __rodata_end, PTE_NX)          /* read-only data */ \
+	X(__data_start,   __bss_end,    PTE_W | PTE_NX)  /* data and bss */ \
+	X(__ksyms_start,  __kernel_end, PTE_NX)          /* the embedded symbol table */
+
+#define VGA_FLAGS      (PTE_W | PTE_NX)                 /**< the VGA page's flags (PTE_P is added) */
+#define PHYS_MAP_FLAGS (PTE_P | PTE_W | PTE_PS | PTE_NX) /**< each 2 MiB page of the direct map */
+
 /** @brief Builds the final page tables described above and loads CR3. */
 void paging_init(void);
 

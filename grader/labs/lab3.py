@@ -9,20 +9,22 @@ listed there), section bounds and labels from the ELF (nm), the bytes of
 import re
 import struct
 
-from kgrade import patterns as P
+from kgrade import facts, patterns as P
 from kgrade.seed import derive, value_range
 from kgrade import x86model as M
 from kgrade.spec import Lab
 
 lab = Lab(3, "pagefault", "Page faults: CR2, the error code, the walk, demand paging")
 
-PAGE = 4096
-VGA = 0xB8000                                       # common/include/paging.h
-PHYS_MAP_BASE = 0xFFFF800000000000
-ADDR_MASK = 0x000FFFFFFFFFF000
-DEMAND_BASE, DEMAND_SIZE = 0x0000400000000000, 16 << 20   # solutions/03-pagefault/page_fault.h
-UNMAPPED_LO, UNMAPPED_HI = 1 << 30, (1 << 39) - 1   # fault_scenarios.c
-SCRATCH_BASE = 0x0000500000000000
+F = facts.scenario("03-pagefault")  # seed indices and constants, shared with the scenarios
+_PAGING = facts.constants("common/include/paging.h", ["VGA_TEXT_BUFFER", "PHYS_MAP_BASE", "PHYS_MAP_SIZE",
+                                                      "PTE_ADDR_MASK", "VGA_FLAGS", "PHYS_MAP_FLAGS"])
+_DEMAND = facts.constants("labs/03-pagefault/page_fault.h", ["DEMAND_BASE", "DEMAND_SIZE"])
+PAGE = facts.constants("common/include/stack.h", ["PAGE_SIZE"])["PAGE_SIZE"]
+VGA, PHYS_MAP_BASE = _PAGING["VGA_TEXT_BUFFER"], _PAGING["PHYS_MAP_BASE"]
+ADDR_MASK = _PAGING["PTE_ADDR_MASK"]
+DEMAND_BASE, DEMAND_SIZE = _DEMAND["DEMAND_BASE"], _DEMAND["DEMAND_SIZE"]
+UNMAPPED_LO, UNMAPPED_HI, SCRATCH_BASE = F.UNMAPPED_LO, F.UNMAPPED_HI, F.SCRATCH_BASE
 
 LEVELS = ["PML4", "PDPT", "PD", "PT"]
 SIZES = {"PD": "2 MiB", "PT": "4 KiB"}
@@ -69,17 +71,17 @@ def text_address(r, index, room):
 
 lab.test("write_unmapped", 7, description="write to a seed-chosen unmapped address: CR2, 0x2, [CAUSED_BY_WRITE]",
          expect=[r"^writing to unmapped 0x[0-9a-f]{16}$"] + PF_REPORT,
-         check=lambda r: check_report(r, unmapped(r, 0), 0x2, "write access", "not-present page",
+         check=lambda r: check_report(r, unmapped(r, F.SEED_WRITE_UNMAPPED), 0x2, "write access", "not-present page",
                                       r.sym["lab3_write_insn"]))
 
 lab.test("read_unmapped", 6, description="read from a seed-chosen unmapped address: CR2, 0x0, not-present",
          expect=[r"^reading from unmapped 0x[0-9a-f]{16}$"] + PF_REPORT,
-         check=lambda r: check_report(r, unmapped(r, 1), 0x0, "read access", "not-present page",
+         check=lambda r: check_report(r, unmapped(r, F.SEED_READ_UNMAPPED), 0x0, "read access", "not-present page",
                                       r.sym["lab3_read_insn"]))
 
 
 def check_code_read(r):
-    addr = text_address(r, 2, 8)
+    addr = text_address(r, F.SEED_TEXT_READ, 8)
     r.equal(r.hex("addr"), addr, ".text address read (seed-derived)")
     r.equal(r.hex("value"), int.from_bytes(elf_bytes(r.sym.elf, addr, 8), "little"),
             "the 8 bytes read (the ELF's .text at that address)")
@@ -106,12 +108,12 @@ lab.test("read_code_page", 5, description="reading .text works: the ELF's bytes,
 
 lab.test("write_code_page", 7, description="write to .text: 0x3, PROTECTION_VIOLATION + CAUSED_BY_WRITE",
          expect=[r"^writing 0x[0-9a-f]{2} back to \.text at 0x[0-9a-f]{16}$"] + PF_REPORT,
-         check=lambda r: check_report(r, text_address(r, 3, 1), 0x3, "write access", "protection violation",
+         check=lambda r: check_report(r, text_address(r, F.SEED_TEXT_WRITE, 1), 0x3, "write access", "protection violation",
                                       r.sym["lab3_code_write_insn"]))
 
 
 def check_exec_nx(r):
-    target = r.sym["lab3_nx_page"] + value_range(r.seed, 4, 0, PAGE - 1)
+    target = r.sym["lab3_nx_page"] + value_range(r.seed, F.SEED_NX_OFFSET, 0, PAGE - 1)
     check_report(r, target, 0x11, "instruction fetch", "protection violation", target)
 
 
@@ -120,8 +122,8 @@ lab.test("exec_nx_page", 7, description="call into a .data page: 0x11, CR2 = RIP
 
 
 def check_reserved(r):
-    page = SCRATCH_BASE + value_range(r.seed, 5, 0, 511) * PAGE
-    addr = page + value_range(r.seed, 6, 0, PAGE - 1)
+    page = SCRATCH_BASE + value_range(r.seed, F.SEED_SCRATCH_PAGE, 0, 511) * PAGE
+    addr = page + value_range(r.seed, F.SEED_SCRATCH_OFFSET, 0, PAGE - 1)
     seen = r.saw(14, cr2=addr, rip=r.sym["lab3_rsvd_insn"])
     if not r.require(seen, "QEMU's log shows no #PF at lab3_rsvd_insn for %#x: the fault was not taken" % addr):
         return
@@ -137,14 +139,12 @@ lab.test("reserved_bit", 7, description="a scratch PTE with bit 51 set: MALFORME
 
 # ---- error codes the emulator never produces (decode_scenarios.c) ----
 
-FIXED_CODES = [0x8, 0x9, 0xb, 0x19, 0xd, 0xf, 0x4, 0x5, 0x6, 0x7, 0x14, 0x15, 0x12,
-               0x20, 0x40, 0x80, 0x8000, 0x100000000, 0x8000000000000001]
-CS_CHOICE = [0x18, 0x08, 0x2b, 0x33, 0x23]
+FIXED_CODES, CS_CHOICE = list(F.FIXED_CODES), list(F.CS_CHOICE)
 
 
 def random_code(seed, i):
-    code = derive(seed, 400 + i) & 0x807F
-    return code | (1 << value_range(seed, 420 + i, 7, 63) if i % 3 == 0 else 0)
+    code = derive(seed, F.SEED_RANDOM_CODE + i) & 0x807F
+    return code | (1 << value_range(seed, F.SEED_HIGH_BIT + i, 7, 63) if i % 3 == 0 else 0)
 
 
 def compare_all(r, what, rows, shown=3):
@@ -162,7 +162,7 @@ def check_error_codes(r):
     got = {int(m["code"], 16): m for m in r.all(
         r"^code (?P<code>0x[0-9a-f]+): who=(?P<who>.*) access=(?P<access>.*) cause=(?P<cause>.*) "
         r"flags=\[(?P<flags>.*)\] len=(?P<len>\d+)$")}
-    codes = FIXED_CODES + [random_code(r.seed, i) for i in range(12)]
+    codes = FIXED_CODES + [random_code(r.seed, i) for i in range(F.RANDOM_CODES)]
     missing = [c for c in codes if c not in got]
     if not r.require(not missing, "no 'code ...' line for %s" % ", ".join("%#x" % c for c in missing)):
         return
@@ -173,9 +173,9 @@ def check_error_codes(r):
                                       for c in codes])
     cuts = r.all(r"^cut (?P<code>0x[0-9a-f]+) size=(?P<size>\d+): len=(?P<len>\d+) text=\[(?P<text>.*)\] "
                  r"beyond=(?P<beyond>\w+)$")
-    r.equal(len(cuts), 3, "pf_error_flags calls with a small buffer")
-    for i, m in enumerate(cuts[:3]):
-        code, size = random_code(r.seed, i) | 3, value_range(r.seed, 440 + i, 1, 36)
+    r.equal(len(cuts), F.CUTS, "pf_error_flags calls with a small buffer")
+    for i, m in enumerate(cuts[:F.CUTS]):
+        code, size = random_code(r.seed, i) | 3, value_range(r.seed, F.SEED_CUT_SIZE + i, 1, 36)
         what = "pf_error_flags(%#x) into %d bytes" % (code, size)
         r.equal(m["beyond"], "untouched", what + ": the bytes past the buffer")
         r.equal(m["text"], M.pf_flags(code)[:size - 1], what + ": the text, cut to fit and terminated")
@@ -189,12 +189,12 @@ SYNTHETIC = re.compile(r"^synthetic #PF (?P<i>\d): cs=.*\n(?P<body>(?:.*\n)*?)sy
 def check_synthetic(r):
     """Reports of frames the scenario built: the mode comes from CS, the rest from the code."""
     blocks = {int(m["i"]): m["body"] for m in SYNTHETIC.finditer(r.text)}
-    for i in range(3):
-        error = derive(r.seed, 450 + 4 * i) & 0x807F
-        cs = CS_CHOICE[value_range(r.seed, 451 + 4 * i, 0, 4)]
+    for i in range(F.FRAMES):
+        error = derive(r.seed, F.SEED_SYNTHETIC + 4 * i) & 0x807F
+        cs = CS_CHOICE[value_range(r.seed, F.SEED_SYNTHETIC + 1 + 4 * i, 0, len(CS_CHOICE) - 1)]
         if i == 0:
             cs, error = 0x2b, error & ~4
-        cr2 = derive(r.seed, 452 + 4 * i) & 0x00007FFFFFFFFFFF
+        cr2 = derive(r.seed, F.SEED_SYNTHETIC + 2 + 4 * i) & 0x00007FFFFFFFFFFF
         what = "page_fault_report of a frame with CS %#x, error code %#x:" % (cs, error)
         body = blocks.get(i, "")
         line1 = re.search(r"^#PF: (?P<who>\S+) (?P<access>.+) in (?P<mode>\S+) mode$", body, re.M)
@@ -217,11 +217,10 @@ def check_synthetic(r):
 
 # ---- a fault from ring 3, the end of error_codes (user_scenarios.c) ----
 
-USER_BASE = 0x0000600000000000
-# user_kinds[] of the scenario: (entry label, target, error code a CPU reports)
-USER_KINDS = [("read", "none", 0x4), ("write", "none", 0x6), ("read", "data", 0x5), ("write", "data", 0x7),
-              ("write", "ro", 0x7), ("read", "rsvd", 0xd)]
-USER_PAGES = {"none": USER_BASE + 0x5000, "ro": USER_BASE + 0x3000, "rsvd": USER_BASE + 0x4000}
+USER_BASE = F.USER_BASE
+USER_PAGES = {0: F.USER_NONE, 2: F.USER_RO, 3: F.USER_RSVD}  # 1: the kernel's .data (from the ELF)
+# The error code a CPU reports for each kind (access * 16 + target, F.USER_KINDS).
+USER_ERRORS = {0x00: 0x4, 0x10: 0x6, 0x01: 0x5, 0x11: 0x7, 0x12: 0x7, 0x03: 0xd}
 
 
 def report_after(r, pattern, what):
@@ -244,9 +243,10 @@ def report_after(r, pattern, what):
 def check_user_fault(r):
     if not report_after(r, r"^ring 3: CS (?P<user_cs>0x[0-9a-f]{4}), kind \d+, touching .*$", "the fault from ring 3"):
         return
-    how, where, want = USER_KINDS[value_range(r.seed, 500, 0, len(USER_KINDS) - 1)]
-    base = USER_PAGES.get(where) or r.sym["__data_start"]
-    cr2 = base + value_range(r.seed, 501, 0, PAGE - 1)
+    kind = F.USER_KINDS[value_range(r.seed, F.SEED_USER, 0, len(F.USER_KINDS) - 1)]
+    how, want = ("read", "write")[kind >> 4], USER_ERRORS[kind]
+    base = USER_PAGES.get(kind & 0xF) or r.sym["__data_start"]
+    cr2 = base + value_range(r.seed, F.SEED_USER + 1, 0, PAGE - 1)
     rip = USER_BASE + r.sym["lab3_user_" + how] - r.sym["lab3_user_page"]
     seen = r.log.saw(14, cr2=cr2, rip=rip)
     if not r.require(seen and seen.cpl == 3, "QEMU's log shows no #PF from ring 3 at RIP %#x with CR2 %#x: "
@@ -308,10 +308,20 @@ def guard_pages(r):
     return [r.sym[n[:-len("_region")]] for n in r.sym.addr if n.endswith("_region") and n[:-len("_region")] in r.sym]
 
 
+VGA_BITS = _PAGING["VGA_FLAGS"] | _PAGING["PTE_P"]
+PHYS_MAP_SIZE = _PAGING["PHYS_MAP_SIZE"]
+FLAG_BITS = {name: _PAGING["PTE_" + name] for name in ("P", "W", "U", "PS", "NX")}
+
+
+def flag_names(bits):
+    """{"P", "W", "NX", ...}: the names a walk prints for an entry's flags."""
+    return {name for name, bit in FLAG_BITS.items() if bits & bit}
+
+
 def expected_walk(r, va):
     """The grader's model of the kernel's tables: (last level, phys, leaf flags), phys None if unmapped."""
-    if PHYS_MAP_BASE <= va < PHYS_MAP_BASE + (1 << 30):
-        return "PD", va - PHYS_MAP_BASE, {"P", "W", "PS", "NX"}
+    if PHYS_MAP_BASE <= va < PHYS_MAP_BASE + PHYS_MAP_SIZE:
+        return "PD", va - PHYS_MAP_BASE, flag_names(_PAGING["PHYS_MAP_FLAGS"])
     if va >> 39:
         return "PML4", None, None
     if va >> 30 & 511:
@@ -321,13 +331,10 @@ def expected_walk(r, va):
         return "PD", None, None
     if any(g <= va < g + PAGE for g in guard_pages(r)):
         return "PT", None, None
-    for lo, hi, flags in ((s["__text_start"], s["__text_end"], {"P"}),
-                          (s["__rodata_start"], s["__rodata_end"], {"P", "NX"}),
-                          (s["__data_start"], s["__bss_end"], {"P", "W", "NX"}),
-                          (s["__ksyms_start"], s["__kernel_end"], {"P", "NX"}),
-                          (VGA, VGA + PAGE, {"P", "W", "NX"})):
+    parts = [(s[start], s[end], bits) for start, end, bits in facts.kernel_map()] + [(VGA, VGA + PAGE, VGA_BITS)]
+    for lo, hi, bits in parts:
         if lo <= va < hi:
-            return "PT", va, flags
+            return "PT", va, flag_names(bits)
     return "PT", None, None
 
 
@@ -374,15 +381,15 @@ def walk_addresses(r):
     def span(i, lo, hi):
         return lo + value_range(s, i, 0, hi - lo - 1)
     guard = sym["kernel_stack"]  # the walk scenario runs on it; its guard page comes first
-    return [("the VGA buffer", span(10, VGA, VGA + PAGE)),
-            (".text", span(11, sym["__text_start"], sym["__text_end"])),
-            (".rodata", span(12, sym["__rodata_start"], sym["__rodata_end"])),
-            (".data/.bss", span(13, sym["__data_start"], sym["__bss_end"])),
-            ("the direct map", span(14, PHYS_MAP_BASE, PHYS_MAP_BASE + (64 << 20))),
-            ("an empty level-4 slot", value_range(s, 15, 1, 127) << 39 | value_range(s, 16, 0, (1 << 39) - 1)),
-            ("an empty PDPT slot", value_range(s, 17, 1, 511) << 30 | value_range(s, 18, 0, (1 << 30) - 1)),
-            ("an empty PD slot", value_range(s, 19, 64, 511) << 21 | value_range(s, 20, 0, (1 << 21) - 1)),
-            ("the stack's guard page", span(21, guard, guard + PAGE))]
+    return [("the VGA buffer", span(F.SEED_WALK_SPAN, VGA, VGA + PAGE)),
+            (".text", span(F.SEED_WALK_SPAN + 1, sym["__text_start"], sym["__text_end"])),
+            (".rodata", span(F.SEED_WALK_SPAN + 2, sym["__rodata_start"], sym["__rodata_end"])),
+            (".data/.bss", span(F.SEED_WALK_SPAN + 3, sym["__data_start"], sym["__bss_end"])),
+            ("the direct map", span(F.SEED_WALK_SPAN + 4, PHYS_MAP_BASE, PHYS_MAP_BASE + (64 << 20))),
+            ("an empty level-4 slot", value_range(s, F.SEED_EMPTY_SLOT, 1, 127) << 39 | value_range(s, F.SEED_EMPTY_SLOT + 1, 0, (1 << 39) - 1)),
+            ("an empty PDPT slot", value_range(s, F.SEED_EMPTY_SLOT + 2, 1, 511) << 30 | value_range(s, F.SEED_EMPTY_SLOT + 3, 0, (1 << 30) - 1)),
+            ("an empty PD slot", value_range(s, F.SEED_EMPTY_SLOT + 4, 64, 511) << 21 | value_range(s, F.SEED_EMPTY_SLOT + 5, 0, (1 << 21) - 1)),
+            ("the stack's guard page", span(F.SEED_WALK_GUARD, guard, guard + PAGE))]
 
 
 def check_walks(r):
@@ -391,10 +398,10 @@ def check_walks(r):
     for what, va in walk_addresses(r):
         check_walk(r, va, root, what)
     # The alias: VGA's frame through a page table (from frame_pool) only the direct map reaches.
-    va = value_range(r.seed, 22, 32, 63) << 21 | value_range(r.seed, 23, 0, 511) << 12 \
-        | value_range(r.seed, 24, 0, PAGE - 1)
-    steps = check_walk(r, va, root, "the VGA alias", ("PT", VGA + (va & (PAGE - 1)), {"P", "W", "NX"}))
-    r.require(pool <= r.hex("alias_pt") < pool + 128 * PAGE and len(steps) == 4
+    va = value_range(r.seed, F.SEED_VGA_ALIAS, 32, 63) << 21 | value_range(r.seed, F.SEED_VGA_ALIAS + 1, 0, 511) << 12 \
+        | value_range(r.seed, F.SEED_VGA_ALIAS + 2, 0, PAGE - 1)
+    steps = check_walk(r, va, root, "the VGA alias", ("PT", VGA + (va & (PAGE - 1)), flag_names(VGA_BITS)))
+    r.require(pool <= r.hex("alias_pt") < pool + _PAGING["FRAME_POOL_FRAMES"] * PAGE and len(steps) == 4
               and int(steps[3]["table"], 16) == r.hex("alias_pt"),
               "the alias's page table is the frame the scenario printed (%#x)" % r.hex("alias_pt"))
 
@@ -408,9 +415,9 @@ lab.test("walk", 15, description="walks of seed-chosen addresses: tables, indice
 
 # ---- a walk over tables the scenario builds (walk_built.c) ----
 
-UPPER_BITS, LEAF4K_BITS = 0x7FF0000000000F7E, 0xFFF0000000000FFE
-LEAF2M_BITS, LEAF1G_BITS = 0xFFF00000001FFF7E, 0xFFF000003FFFFF7E
-FRAME2M, FRAME1G, NX, PS = 0x000FFFFFFFE00000, 0x000FFFFFC0000000, 1 << 63, 1 << 7
+UPPER_BITS, LEAF4K_BITS, LEAF2M_BITS, LEAF1G_BITS = F.UPPER_BITS, F.LEAF4K_BITS, F.LEAF2M_BITS, F.LEAF1G_BITS
+FRAME2M, FRAME1G = F.FRAME2M, F.FRAME1G
+NX, PS = _PAGING.get("PTE_NX", 1 << 63), _PAGING.get("PTE_PS", 1 << 7)
 
 
 def built_tables(seed, root, pdpt, pd, pt):
@@ -428,31 +435,31 @@ def built_tables(seed, root, pdpt, pd, pt):
         v = l4 << 39 | l3 << 30 | l2 << 21 | l1 << 12 | low
         return v | 0xFFFF000000000000 if l4 >= 256 else v
 
-    s4 = value_range(seed, 600, 0, 511)
-    s4np = after(s4, 601)
-    s3 = value_range(seed, 602, 0, 511)
-    s3pd = after(s3, 603)
-    s3np = after(s3pd, 604)
-    s2 = value_range(seed, 605, 0, 511)
-    s2pt = after(s2, 606)
-    s2np = after(s2pt, 607)
-    s1 = value_range(seed, 608, 0, 511)
-    s1b = after(s1, 609)
-    s1np = after(s1b, 610)
+    s4 = value_range(seed, F.SEED_BUILT_SLOT, 0, 511)
+    s4np = after(s4, F.SEED_BUILT_SLOT + 1)
+    s3 = value_range(seed, F.SEED_BUILT_SLOT + 2, 0, 511)
+    s3pd = after(s3, F.SEED_BUILT_SLOT + 3)
+    s3np = after(s3pd, F.SEED_BUILT_SLOT + 4)
+    s2 = value_range(seed, F.SEED_BUILT_SLOT + 5, 0, 511)
+    s2pt = after(s2, F.SEED_BUILT_SLOT + 6)
+    s2np = after(s2pt, F.SEED_BUILT_SLOT + 7)
+    s1 = value_range(seed, F.SEED_BUILT_SLOT + 8, 0, 511)
+    s1b = after(s1, F.SEED_BUILT_SLOT + 9)
+    s1np = after(s1b, F.SEED_BUILT_SLOT + 10)
     mem = {
-        root + 8 * s4: upper(pdpt, 620), root + 8 * s4np: d(621) & ~1,
-        pdpt + 8 * s3: (d(623) & FRAME1G) | (d(622) & LEAF1G_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(622) % 17),
-        pdpt + 8 * s3pd: upper(pd, 624), pdpt + 8 * s3np: d(625) & ~1 | PS,
-        pd + 8 * s2: (d(627) & FRAME2M) | (d(626) & LEAF2M_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(626) % 8),
-        pd + 8 * s2pt: upper(pt, 628), pd + 8 * s2np: d(629) & ~1 | PS,
-        pt + 8 * s1: (d(631) & ADDR_MASK) | (d(630) & LEAF4K_BITS) | 1 | NX,
-        pt + 8 * s1b: (d(633) & ADDR_MASK) | (d(632) & LEAF4K_BITS) | 1,
-        pt + 8 * s1np: d(634) & ~1,
+        root + 8 * s4: upper(pdpt, F.SEED_BUILT_ENTRY), root + 8 * s4np: d(F.SEED_BUILT_ENTRY + 1) & ~1,
+        pdpt + 8 * s3: (d(F.SEED_BUILT_ENTRY + 3) & FRAME1G) | (d(F.SEED_BUILT_ENTRY + 2) & LEAF1G_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(F.SEED_BUILT_ENTRY + 2) % 17),
+        pdpt + 8 * s3pd: upper(pd, F.SEED_BUILT_ENTRY + 4), pdpt + 8 * s3np: d(F.SEED_BUILT_ENTRY + 5) & ~1 | PS,
+        pd + 8 * s2: (d(F.SEED_BUILT_ENTRY + 7) & FRAME2M) | (d(F.SEED_BUILT_ENTRY + 6) & LEAF2M_BITS) | 1 | PS | 1 << 12 | 1 << (13 + d(F.SEED_BUILT_ENTRY + 6) % 8),
+        pd + 8 * s2pt: upper(pt, F.SEED_BUILT_ENTRY + 8), pd + 8 * s2np: d(F.SEED_BUILT_ENTRY + 9) & ~1 | PS,
+        pt + 8 * s1: (d(F.SEED_BUILT_ENTRY + 11) & ADDR_MASK) | (d(F.SEED_BUILT_ENTRY + 10) & LEAF4K_BITS) | 1 | NX,
+        pt + 8 * s1b: (d(F.SEED_BUILT_ENTRY + 13) & ADDR_MASK) | (d(F.SEED_BUILT_ENTRY + 12) & LEAF4K_BITS) | 1,
+        pt + 8 * s1np: d(F.SEED_BUILT_ENTRY + 14) & ~1,
     }
-    vas = [va(s4, s3, 0, 0, d(640) & 0x3FFFFFFF), va(s4, s3pd, s2, 0, d(641) & 0x1FFFFF),
-           va(s4, s3pd, s2pt, s1, d(642) & 0xFFF), va(s4, s3pd, s2pt, s1b, d(643) & 0xFFF),
-           va(s4np, 0, 0, 0, d(644) & 0x7FFFFFFFFF), va(s4, s3np, 0, 0, d(645) & 0x3FFFFFFF),
-           va(s4, s3pd, s2np, 0, d(646) & 0x1FFFFF), va(s4, s3pd, s2pt, s1np, d(647) & 0xFFF)]
+    vas = [va(s4, s3, 0, 0, d(F.SEED_BUILT_LOW) & 0x3FFFFFFF), va(s4, s3pd, s2, 0, d(F.SEED_BUILT_LOW + 1) & 0x1FFFFF),
+           va(s4, s3pd, s2pt, s1, d(F.SEED_BUILT_LOW + 2) & 0xFFF), va(s4, s3pd, s2pt, s1b, d(F.SEED_BUILT_LOW + 3) & 0xFFF),
+           va(s4np, 0, 0, 0, d(F.SEED_BUILT_LOW + 4) & 0x7FFFFFFFFF), va(s4, s3np, 0, 0, d(F.SEED_BUILT_LOW + 5) & 0x3FFFFFFF),
+           va(s4, s3pd, s2np, 0, d(F.SEED_BUILT_LOW + 6) & 0x1FFFFF), va(s4, s3pd, s2pt, s1np, d(F.SEED_BUILT_LOW + 7) & 0xFFF)]
     return mem, vas
 
 
@@ -468,7 +475,7 @@ WALK_KINDS = ["a 1 GiB page", "a 2 MiB page", "a 4 KiB page (NX)", "a 4 KiB page
 def check_walk_built(r):
     frames = [r.hex(n) for n in ("b_root", "b_pdpt", "b_pd", "b_pt")]
     pool = r.sym["frame_pool"]
-    if not r.require(all(pool <= f < pool + 128 * PAGE and f % PAGE == 0 for f in frames),
+    if not r.require(all(pool <= f < pool + _PAGING["FRAME_POOL_FRAMES"] * PAGE and f % PAGE == 0 for f in frames),
                      "the tables are not frames of frame_pool: %s" % ", ".join("%#x" % f for f in frames)):
         return
     mem, vas = built_tables(r.seed, *frames)
@@ -497,14 +504,14 @@ def check_walk_built(r):
     index_rows, leaf_rows = [], []
     lines = {int(m["va"], 16): m for m in r.all(
         r"^pt_index (?P<va>0x[0-9a-f]{16}): (?P<l4>\d+) (?P<l3>\d+) (?P<l2>\d+) (?P<l1>\d+)$")}
-    for va in (derive(r.seed, 650 + i) for i in range(4)):
+    for va in (derive(r.seed, F.SEED_BUILT_INDEX + i) for i in range(F.INDEX_CASES)):
         m = lines.get(va, {})
         index_rows += [("(%#x, %d)" % (va, lv), m.get("l%d" % lv) and int(m["l%d" % lv]), M.index(va, lv))
                        for lv in (4, 3, 2, 1)]
     lines = {(int(m["e"], 16), int(m["lv"]), int(m["va"], 16)): int(m["pa"], 16) for m in r.all(
         r"^pt_leaf_phys (?P<e>0x[0-9a-f]{16}) L(?P<lv>\d) (?P<va>0x[0-9a-f]{16}): (?P<pa>0x[0-9a-f]{16})$")}
-    for i in range(6):
-        e, lv, va = derive(r.seed, 660 + 3 * i), 1 + i % 3, derive(r.seed, 661 + 3 * i)
+    for i in range(F.LEAF_CASES):
+        e, lv, va = derive(r.seed, F.SEED_BUILT_LEAF + 3 * i), 1 + i % 3, derive(r.seed, F.SEED_BUILT_LEAF + 1 + 3 * i)
         leaf_rows.append(("(%#x, %d, %#x)" % (e, lv, va), lines.get((e, lv, va)), M.leaf_phys(e, lv, va)))
     compare_all(r, "pt_index", index_rows)
     compare_all(r, "pt_leaf_phys", leaf_rows)
@@ -522,27 +529,26 @@ lab.test("walk_built", 10, description="pt_walk_resolve over seed-built tables: 
 
 def demand_plan(seed):
     """[(address, value)] the demand_paging scenario writes."""
-    n = value_range(seed, 30, 4, 12)
+    n = value_range(seed, F.SEED_DEMAND_COUNT, F.DEMAND_MIN_PAGES, F.DEMAND_MAX_PAGES)
     stride = DEMAND_SIZE // PAGE // n
-    return [(DEMAND_BASE + (i * stride + value_range(seed, 31 + i, 0, stride - 1)) * PAGE
-             + value_range(seed, 50 + i, 1, PAGE // 8 - 1) * 8, derive(seed, 70 + i)) for i in range(n)]
+    return [(DEMAND_BASE + (i * stride + value_range(seed, F.SEED_DEMAND_PAGE + i, 0, stride - 1)) * PAGE
+             + value_range(seed, F.SEED_DEMAND_WORD + i, 1, PAGE // 8 - 1) * 8, derive(seed, F.SEED_DEMAND_VALUE + i)) for i in range(n)]
 
 
-NOT_PRESENT_CODES = [0x0, 0x2, 0x4, 0x6, 0x10, 0x14]   # demand_scenarios.c
-PROTECTION_CODES = [0x1, 0x3, 0x5, 0x7]
+NOT_PRESENT_CODES, PROTECTION_CODES = F.NOT_PRESENT_CODES, F.PROTECTION_CODES
 DEMAND_PTE, A_D = 1 | 2 | 1 << 63, 0x60                 # P W NX; accessed and dirty may follow
 
 
 def demand_calls(seed, plan):
     """[(address, error code, must map, what)] of the scenario's demand_page_in calls."""
     end = DEMAND_BASE + DEMAND_SIZE
-    return [(DEMAND_BASE, NOT_PRESENT_CODES[value_range(seed, 90, 0, 5)], True, "the first byte of the region"),
-            (end - 1, NOT_PRESENT_CODES[value_range(seed, 91, 0, 5)], True, "the last byte of the region"),
-            (DEMAND_BASE - 1 - value_range(seed, 92, 0, 2 * PAGE), 0x2, False, "just below the region"),
+    return [(DEMAND_BASE, NOT_PRESENT_CODES[value_range(seed, F.SEED_DEMAND_CALL, 0, len(NOT_PRESENT_CODES) - 1)], True, "the first byte of the region"),
+            (end - 1, NOT_PRESENT_CODES[value_range(seed, F.SEED_DEMAND_CALL + 1, 0, len(NOT_PRESENT_CODES) - 1)], True, "the last byte of the region"),
+            (DEMAND_BASE - 1 - value_range(seed, F.SEED_DEMAND_CALL + 2, 0, 2 * PAGE), 0x2, False, "just below the region"),
             (end, 0x2, False, "the first byte past the region"),
-            (end + value_range(seed, 93, 1, 4 * PAGE), 0x0, False, "past the region"),
-            (plan[0][0], PROTECTION_CODES[value_range(seed, 94, 0, 3)], False, "a protection violation"),
-            (plan[1][0], 0x11 | (4 if value_range(seed, 95, 0, 1) else 0), False, "a protection violation")]
+            (end + value_range(seed, F.SEED_DEMAND_CALL + 3, 1, 4 * PAGE), 0x0, False, "past the region"),
+            (plan[0][0], PROTECTION_CODES[value_range(seed, F.SEED_DEMAND_CALL + 4, 0, len(PROTECTION_CODES) - 1)], False, "a protection violation"),
+            (plan[1][0], 0x11 | (4 if value_range(seed, F.SEED_DEMAND_CALL + 5, 0, 1) else 0), False, "a protection violation")]
 
 
 def check_demand_calls(r, plan):
@@ -566,7 +572,7 @@ def check_demand_calls(r, plan):
     stale = r.all(r"^stale TLB at (?P<a>0x[0-9a-f]{16}): read (?P<seen>0x[0-9a-f]{16}), then demand_page_in gave "
                   r"(?P<f>0x[0-9a-f]+), then read (?P<now>0x[0-9a-f]{16})$")
     if r.require(stale, "no 'stale TLB' line"):
-        m, marker = stale[0], derive(r.seed, 98) | 1
+        m, marker = stale[0], derive(r.seed, F.SEED_STALE_TLB + 2) | 1
         r.equal(int(m["seen"], 16), marker, "stale TLB: the scenario's own mapping, read before")
         r.require(int(m["f"], 16), "stale TLB: demand_page_in(%s, 0x2) returned 0" % m["a"])
         r.equal(int(m["now"], 16), 0, "stale TLB: value read after demand_page_in mapped a fresh frame "
@@ -597,8 +603,8 @@ def check_demand(r):
     for a, _ in plan:
         r.witness(14, cr2=a, error=0x2)
     check_demand_calls(r, plan)
-    exec_kind = value_range(r.seed, 99, 0, 1) == 0
-    target = (plan[0 if exec_kind else 1][0] & ~(PAGE - 1)) + value_range(r.seed, 100, 0, PAGE - 1)
+    exec_kind = value_range(r.seed, F.SEED_PROTECTION, 0, 1) == 0
+    target = (plan[0 if exec_kind else 1][0] & ~(PAGE - 1)) + value_range(r.seed, F.SEED_PROTECTION + 1, 0, PAGE - 1)
     r.require(r.hex("cr2") != hook, "the 'CR2:' line shows %#x, the address of the page fault the console hook "
               "made inside your handler: read CR2 first thing, before anything that could fault" % hook)
     check_report(r, target, 0x11 if exec_kind else 0x3, None, None,

@@ -89,6 +89,58 @@ class ExceptionTable(unittest.TestCase):
         self.assertEqual(copies, [], "the exception table is written again (read kgrade.facts instead)")
 
 
+class ScenarioFacts(unittest.TestCase):
+    """Seed indices and scenario constants live in each lab's
+    scenario_facts.h (and regs_roundtrip.h), which the specs read."""
+
+    SPEC_SEED = re.compile(r"\b(?:value_range|derive)\((?:r\.seed|seed|s), \d")
+    C_SEED = re.compile(r"\bseed_(?:range|value)\(\d")
+
+    def test_no_literal_seed_index(self):
+        found = []
+        for path, text in source_files():
+            rel = os.path.relpath(path, ROOT)
+            pattern = self.SPEC_SEED if rel.startswith("grader/labs/") else \
+                self.C_SEED if rel.startswith("grader/scenarios/") else None
+            for n, line in enumerate(text.splitlines(), 1):
+                if pattern and pattern.search(line):
+                    found.append("%s:%d: %s" % (rel, n, line.strip()))
+        self.assertEqual(found, [], "a seed index written as a number: name it in scenario_facts.h")
+
+    def test_no_shared_constant_defined_twice(self):
+        copies = []
+        for n, folder in labs.lab_dirs().items():
+            header = os.path.join(ROOT, "grader", "scenarios", folder, "scenario_facts.h")
+            if not os.path.exists(header):
+                continue
+            names = set(facts.scenario(folder)._values)
+            self.assertTrue(names, header)
+            for path, text in source_files():
+                if path == header or not (folder in path or path.endswith("lab%d.py" % n)):
+                    continue
+                for name in names:
+                    if re.search(r"^#define[ \t]+%s\b|^%s\s*=\s*[-(\d]" % (name, name), text, re.M):
+                        copies.append("%s: %s" % (os.path.relpath(path, ROOT), name))
+        self.assertEqual(copies, [])
+
+    def test_every_lab_has_its_facts(self):
+        for n, folder in labs.lab_dirs().items():
+            if os.path.isdir(os.path.join(ROOT, "grader", "scenarios", folder)):
+                self.assertTrue(facts.scenario(folder)._values, folder)
+
+    def test_the_kernel_map_is_the_graders(self):
+        rows = facts.kernel_map()
+        self.assertEqual([r[:2] for r in rows][0], ("__text_start", "__text_end"))
+        from kgrade.symbols import Symbols
+        sym = Symbols(build.build_stage(0, "labs").elf)
+        for start, end, bits in rows:
+            self.assertIn(start, sym)
+            self.assertIn(end, sym)
+            self.assertTrue(bits & 1, "PTE_P is added")
+        with open(os.path.join(ROOT, "common", "paging.c")) as f:
+            self.assertIn("KERNEL_MAP(MAP_PART_)", f.read())
+
+
 class Statuses(unittest.TestCase):
     def test_every_end_has_its_words(self):
         for end in status.End:

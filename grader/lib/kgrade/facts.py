@@ -97,6 +97,17 @@ class Facts:
             raise MissingFact("%s does not define %s" % (self._relpath, name)) from None
 
 
+def xmacro_rows(relpath, macro, root=labs.ROOT):
+    """The argument lists of an X-macro table: `#define MACRO(X) X(a, b, c) ...`
+    gives [["a", "b", "c"], ...] (comments dropped)."""
+    text = header_text(relpath, root)
+    m = re.search(r"^#define[ \t]+%s\(X\)((?:.*\\\n)*.*)$" % re.escape(macro), text, re.M)
+    if not m:
+        raise MissingFact("%s does not define %s(X)" % (relpath, macro))
+    body = re.sub(r"/\*.*?\*/", "", m.group(1).replace("\\\n", " "))
+    return [[a.strip() for a in row.split(",")] for row in re.findall(r"\bX\(([^()]*)\)", body)]
+
+
 def scenario(folder, root=labs.ROOT):
     """The constants a lab's scenarios and its spec share: seed indices,
     addresses, counts, lists of codes, from
@@ -109,17 +120,29 @@ Exception_ = collections.namedtuple("Exception", "vector id name has_error_code"
 Exception_.mnemonic = property(lambda e: "#" + e.id)
 
 EXCEPTIONS_HEADER = "common/include/x86_exceptions.h"
-_ROW = re.compile(r'X\((\d+),\s*(\w+),\s*"([^"]*)",\s*([01])\)')
 
 
 @functools.lru_cache(maxsize=None)
 def exceptions(root=labs.ROOT):
     """{vector: Exception(vector, id, name, has_error_code)} from x86_exceptions.h."""
-    rows = {int(v): Exception_(int(v), i, n, e == "1")
-            for v, i, n, e in _ROW.findall(header_text(EXCEPTIONS_HEADER, root))}
+    rows = {int(v): Exception_(int(v), i, n.strip('"'), e == "1")
+            for v, i, n, e in xmacro_rows(EXCEPTIONS_HEADER, "X86_EXCEPTIONS", root)}
     if len(rows) < 20 or 14 not in rows:
         raise MissingFact("%s: no X86_EXCEPTIONS table found" % EXCEPTIONS_HEADER)
     return rows
+
+
+def kernel_map(root=labs.ROOT):
+    """[(start symbol, end symbol, PTE flag bits)] of paging.h's KERNEL_MAP:
+    the parts of the image paging_init maps with 4 KiB pages (PTE_P added)."""
+    values = constants("common/include/paging.h", root=root)
+    out = []
+    for start, end, flags in xmacro_rows("common/include/paging.h", "KERNEL_MAP", root):
+        bits = _evaluate(flags, values)
+        if bits is None:
+            raise MissingFact("paging.h: KERNEL_MAP flags %r are not a constant expression" % flags)
+        out.append((start, end, bits | values["PTE_P"]))
+    return out
 
 
 def error_code_vectors(root=labs.ROOT):

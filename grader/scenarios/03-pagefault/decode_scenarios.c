@@ -22,26 +22,20 @@
 #include "seed.h"
 #include "user_fault.h"
 #include "x86.h"
-
-#define RANDOM_CODES 12
-#define CUTS 3
-#define FRAMES 3
+#include "scenario_facts.h"
 
 /* Codes a decoder gets wrong if it tests bits in the wrong order, or takes
  * one bit for another: the reserved bit with P (as a CPU reports it), user
  * faults, fetches, bits with and without a name. */
-static const uint64_t fixed_codes[] = {
-	0x8, 0x9, 0xb, 0x19, 0xd, 0xf, 0x4, 0x5, 0x6, 0x7, 0x14, 0x15, 0x12,
-	0x20, 0x40, 0x80, 0x8000, 0x100000000ULL, 0x8000000000000001ULL,
-};
+static const uint64_t fixed_codes[] = FIXED_CODES;
 
-#define FIXED_CODES (sizeof(fixed_codes) / sizeof(fixed_codes[0]))
+#define FIXED_COUNT (sizeof(fixed_codes) / sizeof(fixed_codes[0]))
 
 static uint64_t random_code(unsigned i)
 {
-	uint64_t code = seed_value(400 + i) & 0x807F;
+	uint64_t code = seed_value(SEED_RANDOM_CODE + i) & 0x807F;
 	if (i % 3 == 0)
-		code |= 1ULL << seed_range(420 + i, 7, 63);
+		code |= 1ULL << seed_range(SEED_HIGH_BIT + i, 7, 63);
 	return code;
 }
 
@@ -58,7 +52,7 @@ static void cut(unsigned i)
 {
 	char buf[64];
 	uint64_t code = random_code(i) | 0x3; /* at least "PROTECTION_VIOLATION CAUSED_BY_WRITE" */
-	unsigned size = (unsigned)seed_range(440 + i, 1, 36);
+	unsigned size = (unsigned)seed_range(SEED_CUT_SIZE + i, 1, 36);
 	for (unsigned k = 0; k < sizeof(buf); k++)
 		buf[k] = '#';
 	size_t len = pf_error_flags(code, buf, size);
@@ -73,18 +67,18 @@ static void cut(unsigned i)
 /* A frame as the CPU would have pushed it, handed to the student's report. */
 static void synthetic_report(unsigned i)
 {
-	static const uint16_t cs_choice[] = { 0x18, 0x08, 0x2b, 0x33, 0x23 };
-	uint64_t error = seed_value(450 + 4 * i) & 0x807F;
-	uint16_t cs = cs_choice[seed_range(451 + 4 * i, 0, 4)];
+	static const uint16_t cs_choice[] = CS_CHOICE;
+	uint64_t error = seed_value(SEED_SYNTHETIC + 4 * i) & 0x807F;
+	uint16_t cs = cs_choice[seed_range(SEED_SYNTHETIC + 1 + 4 * i, 0, sizeof(cs_choice) / sizeof(cs_choice[0]) - 1)];
 	if (i == 0) { /* ring 3, but a supervisor access: mode and who disagree */
 		cs = 0x2b;
 		error &= ~(uint64_t)X86_PF_USER;
 	}
-	uint64_t cr2 = seed_value(452 + 4 * i) & 0x00007FFFFFFFFFFFULL;
+	uint64_t cr2 = seed_value(SEED_SYNTHETIC + 2 + 4 * i) & 0x00007FFFFFFFFFFFULL;
 	struct trap_frame tf = {
 		.rbp = read_rbp(),
 		.vector = 14, .error_code = error,
-		.rip = (uint64_t)(uintptr_t)synthetic_report + seed_range(453 + 4 * i, 0, 15),
+		.rip = (uint64_t)(uintptr_t)synthetic_report + seed_range(SEED_SYNTHETIC + 3 + 4 * i, 0, 15),
 		.cs = cs, .rflags = 0x2, .rsp = read_rsp(), .ss = (cs & 3) ? 0x23 : 0x20,
 	};
 	tf.link_rip = tf.rip;
@@ -99,7 +93,7 @@ SCENARIO(error_codes, "pf_error_* on seed-chosen codes, reports of frames the em
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (pf_error_bit_name(bit))
 			kprintf("bit %u: %s\n", bit, pf_error_bit_name(bit));
-	for (unsigned i = 0; i < FIXED_CODES; i++)
+	for (unsigned i = 0; i < FIXED_COUNT; i++)
 		decode(fixed_codes[i]);
 	for (unsigned i = 0; i < RANDOM_CODES; i++)
 		decode(random_code(i));

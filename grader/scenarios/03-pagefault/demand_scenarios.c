@@ -31,13 +31,15 @@
 #include "report.h"
 #include "seed.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
-#define DEMAND_MAX_PAGES 12
 #define DEMAND_PAGES (DEMAND_SIZE / PAGE_SIZE)
 #define DEMAND_END (DEMAND_BASE + DEMAND_SIZE)
 
-static const uint64_t not_present_codes[] = { 0x0, 0x2, 0x4, 0x6, 0x10, 0x14 };
-static const uint64_t protection_codes[] = { 0x1, 0x3, 0x5, 0x7 };
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const uint64_t not_present_codes[] = NOT_PRESENT_CODES;
+static const uint64_t protection_codes[] = PROTECTION_CODES;
 
 bool demand_check_page(uint64_t addr, uint64_t value)
 {
@@ -75,9 +77,9 @@ static void call(uint64_t addr, uint64_t error)
  * demand_page_in maps there is seen only if it drops that TLB entry. */
 static void stale_tlb(void)
 {
-	uint64_t page = DEMAND_BASE + seed_range(96, 1, DEMAND_PAGES - 2) * PAGE_SIZE;
-	uint64_t addr = page + seed_range(97, 0, PAGE_SIZE / 8 - 1) * 8;
-	uint64_t marker = seed_value(98) | 1, old = frame_alloc();
+	uint64_t page = DEMAND_BASE + seed_range(SEED_STALE_TLB, 1, DEMAND_PAGES - 2) * PAGE_SIZE;
+	uint64_t addr = page + seed_range(SEED_STALE_TLB + 1, 0, PAGE_SIZE / 8 - 1) * 8;
+	uint64_t marker = seed_value(SEED_STALE_TLB + 2) | 1, old = frame_alloc();
 	if (!old || paging_map_page(page, old, PTE_W | PTE_NX) != 0) {
 		kprintf("stale TLB: no frame\n");
 		return;
@@ -119,10 +121,10 @@ static uint64_t unmapped_page(uint64_t index)
 /* A protection fault in the region: reported (with the right CR2), not resolved. */
 static void protection_fault(const uint64_t *addr)
 {
-	bool exec = seed_range(99, 0, 1) == 0;
+	bool exec = seed_range(SEED_PROTECTION, 0, 1) == 0;
 	uint64_t page = addr[exec ? 0 : 1] & ~(uint64_t)(PAGE_SIZE - 1);
-	uint64_t target = page + seed_range(100, 0, PAGE_SIZE - 1);
-	hook_addr = unmapped_page(101) + seed_range(102, 0, PAGE_SIZE / 8 - 1) * 8;
+	uint64_t target = page + seed_range(SEED_PROTECTION + 1, 0, PAGE_SIZE - 1);
+	hook_addr = unmapped_page(SEED_PROTECTION + 2) + seed_range(SEED_PROTECTION + 3, 0, PAGE_SIZE / 8 - 1) * 8;
 	kprintf("console hook: the next report's first character writes to 0x%016lx\n", (unsigned long)hook_addr);
 	scenario_expect_stop(X86_TRAP_PF);
 	if (exec) {
@@ -143,7 +145,7 @@ static void protection_fault(const uint64_t *addr)
 
 SCENARIO(demand_paging, "touch seed-chosen pages of the demand region, then its edges and a protection fault")
 {
-	unsigned n = (unsigned)seed_range(30, 4, DEMAND_MAX_PAGES);
+	unsigned n = (unsigned)seed_range(SEED_DEMAND_COUNT, DEMAND_MIN_PAGES, DEMAND_MAX_PAGES);
 	uint64_t stride = DEMAND_PAGES / n;
 	uint64_t addr[DEMAND_MAX_PAGES];
 	unsigned before = demand_fault_count();
@@ -152,24 +154,24 @@ SCENARIO(demand_paging, "touch seed-chosen pages of the demand region, then its 
 	kprintf("demand region 0x%016lx-0x%016lx: touching %u pages\n", (unsigned long)DEMAND_BASE,
 		(unsigned long)DEMAND_END, n);
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t page = i * stride + seed_range(31 + i, 0, stride - 1);
-		addr[i] = DEMAND_BASE + page * PAGE_SIZE + seed_range(50 + i, 1, PAGE_SIZE / 8 - 1) * 8;
-		demand_write_word(addr[i], seed_value(70 + i));
+		uint64_t page = i * stride + seed_range(SEED_DEMAND_PAGE + i, 0, stride - 1);
+		addr[i] = DEMAND_BASE + page * PAGE_SIZE + seed_range(SEED_DEMAND_WORD + i, 1, PAGE_SIZE / 8 - 1) * 8;
+		demand_write_word(addr[i], seed_value(SEED_DEMAND_VALUE + i));
 	}
 	for (unsigned i = 0; i < n; i++)
-		ok = demand_check_page(addr[i], seed_value(70 + i)) && ok;
+		ok = demand_check_page(addr[i], seed_value(SEED_DEMAND_VALUE + i)) && ok;
 	unsigned faults = demand_fault_count() - before;
 	kprintf("%u pages, %u faults\n", n, faults);
 	if (ok && faults == n)
 		kprintf("demand paging ok\n");
 
-	call(DEMAND_BASE, not_present_codes[seed_range(90, 0, 5)]);
-	call(DEMAND_END - 1, not_present_codes[seed_range(91, 0, 5)]);
-	call(DEMAND_BASE - 1 - seed_range(92, 0, 2 * PAGE_SIZE), X86_PF_WRITE);
+	call(DEMAND_BASE, not_present_codes[seed_range(SEED_DEMAND_CALL, 0, COUNT(not_present_codes) - 1)]);
+	call(DEMAND_END - 1, not_present_codes[seed_range(SEED_DEMAND_CALL + 1, 0, COUNT(not_present_codes) - 1)]);
+	call(DEMAND_BASE - 1 - seed_range(SEED_DEMAND_CALL + 2, 0, 2 * PAGE_SIZE), X86_PF_WRITE);
 	call(DEMAND_END, X86_PF_WRITE);
-	call(DEMAND_END + seed_range(93, 1, 4 * PAGE_SIZE), 0);
-	call(addr[0], protection_codes[seed_range(94, 0, 3)]);
-	call(addr[1], X86_PF_PROT | X86_PF_INSTR | (seed_range(95, 0, 1) ? X86_PF_USER : 0));
+	call(DEMAND_END + seed_range(SEED_DEMAND_CALL + 3, 1, 4 * PAGE_SIZE), 0);
+	call(addr[0], protection_codes[seed_range(SEED_DEMAND_CALL + 4, 0, COUNT(protection_codes) - 1)]);
+	call(addr[1], X86_PF_PROT | X86_PF_INSTR | (seed_range(SEED_DEMAND_CALL + 5, 0, 1) ? X86_PF_USER : 0));
 	stale_tlb();
 	protection_fault(addr);
 }

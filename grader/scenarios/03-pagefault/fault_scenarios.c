@@ -18,10 +18,7 @@
 #include "report.h"
 #include "seed.h"
 #include "x86.h"
-
-#define UNMAPPED_LO  (1ULL << 30)          /* 1 GiB */
-#define UNMAPPED_HI  ((1ULL << 39) - 1)    /* 512 GiB - 1: still level-4 slot 0 */
-#define SCRATCH_BASE 0x0000500000000000ULL /* level-4 slot 160: used by reserved_bit only */
+#include "scenario_facts.h"
 
 extern char __text_start[], __text_end[];
 
@@ -39,7 +36,7 @@ static uint64_t text_address(uint64_t index, uint64_t room)
 SCENARIO(write_unmapped, "write to a seed-chosen unmapped address: not-present, write")
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	uint64_t addr = seed_range(0, UNMAPPED_LO, UNMAPPED_HI);
+	uint64_t addr = seed_range(SEED_WRITE_UNMAPPED, UNMAPPED_LO, UNMAPPED_HI);
 	kprintf("writing to unmapped 0x%016lx\n", (unsigned long)addr);
 	__asm__ volatile(".global lab3_write_insn\n"
 			 "lab3_write_insn: movb $0x2a, (%0)" : : "r"(addr) : "memory");
@@ -49,7 +46,7 @@ SCENARIO(write_unmapped, "write to a seed-chosen unmapped address: not-present, 
 SCENARIO(read_unmapped, "read from a seed-chosen unmapped address: not-present, read")
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	uint64_t addr = seed_range(1, UNMAPPED_LO, UNMAPPED_HI);
+	uint64_t addr = seed_range(SEED_READ_UNMAPPED, UNMAPPED_LO, UNMAPPED_HI);
 	uint8_t v;
 	kprintf("reading from unmapped 0x%016lx\n", (unsigned long)addr);
 	__asm__ volatile(".global lab3_read_insn\n"
@@ -59,7 +56,7 @@ SCENARIO(read_unmapped, "read from a seed-chosen unmapped address: not-present, 
 
 SCENARIO(read_code_page, "read 8 bytes of .text, then walk its page: present, read-only")
 {
-	uint64_t addr = text_address(2, 8);
+	uint64_t addr = text_address(SEED_TEXT_READ, 8);
 	uint64_t v = *(volatile const uint64_t *)(uintptr_t)addr;
 	kprintf("read 0x%016lx from .text at 0x%016lx: read worked\n", (unsigned long)v,
 		(unsigned long)addr);
@@ -69,7 +66,7 @@ SCENARIO(read_code_page, "read 8 bytes of .text, then walk its page: present, re
 SCENARIO(write_code_page, "write to a .text address: protection violation, write")
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	uint64_t addr = text_address(3, 1);
+	uint64_t addr = text_address(SEED_TEXT_WRITE, 1);
 	/* Write back the byte already there: harmless even if WP were off. */
 	uint8_t v = *(volatile const uint8_t *)(uintptr_t)addr;
 	kprintf("writing 0x%02x back to .text at 0x%016lx\n", v, (unsigned long)addr);
@@ -81,7 +78,7 @@ SCENARIO(write_code_page, "write to a .text address: protection violation, write
 SCENARIO(exec_nx_page, "call into a .data page: protection violation, instruction fetch")
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	uint64_t target = (uint64_t)(uintptr_t)lab3_nx_page + seed_range(4, 0, PAGE_SIZE - 1);
+	uint64_t target = (uint64_t)(uintptr_t)lab3_nx_page + seed_range(SEED_NX_OFFSET, 0, PAGE_SIZE - 1);
 	kprintf("calling 0x%016lx in lab3_nx_page (.data, NX)\n", (unsigned long)target);
 	((void (*)(void))(uintptr_t)target)();
 	kprintf("returned from .data: NX is not enforced\n");
@@ -101,8 +98,8 @@ static unsigned max_phys_bits(void)
 SCENARIO(reserved_bit, "read a scratch page whose PTE has bit 51 set: MALFORMED_TABLE")
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	uint64_t page = SCRATCH_BASE + seed_range(5, 0, 511) * PAGE_SIZE;
-	uint64_t addr = page + seed_range(6, 0, PAGE_SIZE - 1);
+	uint64_t page = SCRATCH_BASE + seed_range(SEED_SCRATCH_PAGE, 0, 511) * PAGE_SIZE;
+	uint64_t addr = page + seed_range(SEED_SCRATCH_OFFSET, 0, PAGE_SIZE - 1);
 	uint64_t frame = frame_alloc();
 	if (!frame || paging_map_page(page, frame, PTE_NX) != 0) {
 		kprintf("reserved_bit: could not map the scratch page\n");

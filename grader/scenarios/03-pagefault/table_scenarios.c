@@ -21,6 +21,7 @@
 #include "seed.h"
 #include "stack.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_end[];
@@ -57,7 +58,7 @@ SCENARIO(cr3, "print the level-4 table, then again after switching to a copy of 
 	memcpy(phys_to_virt(copy), phys_to_virt(old & PTE_ADDR_MASK), PAGE_SIZE);
 	/* CR3 bits 3 and 4 are the table's caching (PWT, PCD); bits 0-2 and
 	 * 5-11 are ignored (without PCIDs): none of them is address. */
-	uint64_t flags = PTE_PWT | PTE_PCD | 0x800 | (seed_value(25) & 0xFE7);
+	uint64_t flags = PTE_PWT | PTE_PCD | 0x800 | (seed_value(SEED_CR3_FLAGS) & 0xFE7);
 	kprintf("switching to a copy of the level-4 table, with CR3 flag bits 0x%03lx\n", (unsigned long)flags);
 	write_cr3(copy | flags);
 	pt_print_root();
@@ -77,7 +78,7 @@ static void walk_in(const char *what, uint64_t start, uint64_t end, uint64_t ind
  * reads tables by physical address as if it were virtual faults here. */
 static void walk_alias(void)
 {
-	uint64_t va = seed_range(22, 32, 63) << 21 | seed_range(23, 0, 511) << 12 | seed_range(24, 0, PAGE_SIZE - 1);
+	uint64_t va = seed_range(SEED_VGA_ALIAS, 32, 63) << 21 | seed_range(SEED_VGA_ALIAS + 1, 0, 511) << 12 | seed_range(SEED_VGA_ALIAS + 2, 0, PAGE_SIZE - 1);
 	uint64_t pt = frame_alloc();
 	uint64_t *pde = pt ? paging_entry(va, 2) : NULL;
 	uint64_t *identity = pt ? paging_pte(pt) : NULL;
@@ -103,18 +104,18 @@ SCENARIO(walk, "walk seed-chosen addresses: mapped (4 KiB, 2 MiB) and unmapped a
 {
 	const struct stack_region *stack = stack_find(read_rsp());
 	pt_print_root();
-	walk_in("the VGA text buffer", VGA_TEXT_BUFFER, VGA_TEXT_BUFFER + PAGE_SIZE, 10);
-	walk_in(".text", (uintptr_t)__text_start, (uintptr_t)__text_end, 11);
-	walk_in(".rodata", (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, 12);
-	walk_in(".data/.bss", (uintptr_t)__data_start, (uintptr_t)__bss_end, 13);
-	walk_in("the direct map", PHYS_MAP_BASE, PHYS_MAP_BASE + (64ULL << 20), 14);
+	walk_in("the VGA text buffer", VGA_TEXT_BUFFER, VGA_TEXT_BUFFER + PAGE_SIZE, SEED_WALK_SPAN);
+	walk_in(".text", (uintptr_t)__text_start, (uintptr_t)__text_end, SEED_WALK_SPAN + 1);
+	walk_in(".rodata", (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, SEED_WALK_SPAN + 2);
+	walk_in(".data/.bss", (uintptr_t)__data_start, (uintptr_t)__bss_end, SEED_WALK_SPAN + 3);
+	walk_in("the direct map", PHYS_MAP_BASE, PHYS_MAP_BASE + (64ULL << 20), SEED_WALK_SPAN + 4);
 	kprintf("-- unmapped: an empty level-4 slot\n");
-	pt_walk(seed_range(15, 1, 127) << 39 | seed_range(16, 0, (1ULL << 39) - 1));
+	pt_walk(seed_range(SEED_EMPTY_SLOT, 1, 127) << 39 | seed_range(SEED_EMPTY_SLOT + 1, 0, (1ULL << 39) - 1));
 	kprintf("-- unmapped: an empty PDPT slot\n");
-	pt_walk(seed_range(17, 1, 511) << 30 | seed_range(18, 0, (1ULL << 30) - 1));
+	pt_walk(seed_range(SEED_EMPTY_SLOT + 2, 1, 511) << 30 | seed_range(SEED_EMPTY_SLOT + 3, 0, (1ULL << 30) - 1));
 	kprintf("-- unmapped: an empty PD slot, above 128 MiB\n");
-	pt_walk(seed_range(19, 64, 511) << 21 | seed_range(20, 0, (1ULL << 21) - 1));
+	pt_walk(seed_range(SEED_EMPTY_SLOT + 4, 64, 511) << 21 | seed_range(SEED_EMPTY_SLOT + 5, 0, (1ULL << 21) - 1));
 	if (stack)
-		walk_in("the guard page below this stack", stack->guard, stack->bottom, 21);
+		walk_in("the guard page below this stack", stack->guard, stack->bottom, SEED_WALK_GUARD);
 	walk_alias();
 }

@@ -20,13 +20,8 @@
 #include "report.h"
 #include "seed.h"
 #include "x86.h"
+#include "scenario_facts.h"
 
-#define USER_BASE  0x0000600000000000ULL /* level-4 slot 192: nothing else there */
-#define USER_CODE  (USER_BASE + 0x0000)  /* alias of lab3_user_page: P U */
-#define USER_STACK (USER_BASE + 0x1000)  /* P W U NX */
-#define USER_RO    (USER_BASE + 0x3000)  /* P U: writing faults */
-#define USER_RSVD  (USER_BASE + 0x4000)  /* P W U NX and bit 51: reserved */
-#define USER_NONE  (USER_BASE + 0x5000)  /* not mapped */
 #define GDT_SLOTS_MAX 16
 
 extern char lab3_user_page[], lab3_user_read[], lab3_user_write[];
@@ -34,14 +29,8 @@ extern char __data_start[];
 
 enum access { READ, WRITE };
 
-/* The kinds of fault, by seed (the grader's USER_KINDS is the twin). No
- * fetches: their CR2 equals RIP, so a report that printed RIP as CR2 would
- * pass for some seeds (fetch codes are checked in error_codes). */
-static const struct { enum access how; int target; } user_kinds[] = {
-	{ READ, 0 }, { WRITE, 0 },   /* not mapped */
-	{ READ, 1 }, { WRITE, 1 },   /* kernel .data: no U */
-	{ WRITE, 2 }, { READ, 3 },   /* read-only, reserved bit */
-};
+/* The kinds of fault, by seed: access * 16 + target (scenario_facts.h). */
+static const uint8_t user_kinds[] = USER_KINDS;
 
 static uint64_t user_gdt[GDT_SLOTS_MAX];
 static uint8_t user_tss[104] __attribute__((aligned(16)));
@@ -90,9 +79,9 @@ static uint16_t load_user_segments(uint64_t rsp0)
 void user_fault(void)
 {
 	scenario_expect_stop(X86_TRAP_PF);
-	unsigned kind = (unsigned)seed_range(500, 0, sizeof(user_kinds) / sizeof(user_kinds[0]) - 1);
-	uint64_t target = target_of(user_kinds[kind].target, seed_range(501, 0, PAGE_SIZE - 1));
-	char *entry = user_kinds[kind].how == READ ? lab3_user_read : lab3_user_write;
+	unsigned kind = (unsigned)seed_range(SEED_USER, 0, sizeof(user_kinds) / sizeof(user_kinds[0]) - 1);
+	uint64_t target = target_of(user_kinds[kind] & 0xF, seed_range(SEED_USER + 1, 0, PAGE_SIZE - 1));
+	char *entry = user_kinds[kind] >> 4 == READ ? lab3_user_read : lab3_user_write;
 
 	bool ok = map_user(USER_CODE, (uint64_t)(uintptr_t)lab3_user_page, 0) &&
 		  map_user(USER_STACK, frame_alloc(), PTE_W | PTE_NX) &&
@@ -117,6 +106,6 @@ void user_fault(void)
 			 "iretq"
 			 : : [ss] "r"((uint64_t)(cs - 8)), [rsp] "r"(USER_STACK + PAGE_SIZE),
 			     [cs] "r"((uint64_t)cs), [rip] "r"(rip), "a"(target),
-			     "b"(seed_value(502)) : "memory");
+			     "b"(seed_value(SEED_USER + 2)) : "memory");
 	__builtin_unreachable();
 }

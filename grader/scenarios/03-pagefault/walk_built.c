@@ -19,15 +19,8 @@
 #include "pt_walk.h"
 #include "registry.h"
 #include "seed.h"
+#include "scenario_facts.h"
 
-#define UPPER_BITS 0x7FF0000000000F7EULL /* W U PWT PCD A, 6, 8-11 (ignored), 52-62 */
-#define LEAF4K_BITS 0xFFF0000000000FFEULL /* flags 1-8 (7 is PAT), 9-11, 52-63 */
-#define LEAF2M_BITS 0xFFF00000001FFF7EULL /* flags, 8-11, PAT (12), 13-20, 52-63 */
-#define LEAF1G_BITS 0xFFF000003FFFFF7EULL /* flags, 8-11, PAT (12), 13-29, 52-63 */
-#define FRAME2M 0x000FFFFFFFE00000ULL
-#define FRAME1G 0x000FFFFFC0000000ULL
-
-enum { WALKS = 8, INDEX_CASES = 4, LEAF_CASES = 6 };
 
 /* A table entry: NX and one ignored bit (52-62) always set. */
 static uint64_t upper(uint64_t table, uint64_t index)
@@ -55,37 +48,37 @@ SCENARIO(walk_built, "walk tables built from seed-chosen entries: 1 GiB, 2 MiB, 
 		return;
 	}
 	uint64_t *t4 = phys_to_virt(root), *t3 = phys_to_virt(pdpt), *t2 = phys_to_virt(pd), *t1 = phys_to_virt(pt);
-	uint64_t s4 = seed_range(600, 0, 511), s4np = slot_after(s4, 601);
-	uint64_t s3 = seed_range(602, 0, 511), s3pd = slot_after(s3, 603), s3np = slot_after(s3pd, 604);
-	uint64_t s2 = seed_range(605, 0, 511), s2pt = slot_after(s2, 606), s2np = slot_after(s2pt, 607);
-	uint64_t s1 = seed_range(608, 0, 511), s1b = slot_after(s1, 609), s1np = slot_after(s1b, 610);
+	uint64_t s4 = seed_range(SEED_BUILT_SLOT, 0, 511), s4np = slot_after(s4, SEED_BUILT_SLOT + 1);
+	uint64_t s3 = seed_range(SEED_BUILT_SLOT + 2, 0, 511), s3pd = slot_after(s3, SEED_BUILT_SLOT + 3), s3np = slot_after(s3pd, SEED_BUILT_SLOT + 4);
+	uint64_t s2 = seed_range(SEED_BUILT_SLOT + 5, 0, 511), s2pt = slot_after(s2, SEED_BUILT_SLOT + 6), s2np = slot_after(s2pt, SEED_BUILT_SLOT + 7);
+	uint64_t s1 = seed_range(SEED_BUILT_SLOT + 8, 0, 511), s1b = slot_after(s1, SEED_BUILT_SLOT + 9), s1np = slot_after(s1b, SEED_BUILT_SLOT + 10);
 	uint64_t r;
 
-	t4[s4] = upper(pdpt, 620);
-	t4[s4np] = seed_value(621) & ~PTE_P;
-	r = seed_value(622);
-	t3[s3] = (seed_value(623) & FRAME1G) | (r & LEAF1G_BITS) | PTE_P | PTE_PS | 1ULL << 12 | 1ULL << (13 + r % 17);
-	t3[s3pd] = upper(pd, 624);
-	t3[s3np] = (seed_value(625) & ~PTE_P) | PTE_PS; /* P decides, not PS */
-	r = seed_value(626);
-	t2[s2] = (seed_value(627) & FRAME2M) | (r & LEAF2M_BITS) | PTE_P | PTE_PS | 1ULL << 12 | 1ULL << (13 + r % 8);
-	t2[s2pt] = upper(pt, 628);
-	t2[s2np] = (seed_value(629) & ~PTE_P) | PTE_PS;
-	t1[s1] = (seed_value(631) & PTE_ADDR_MASK) | (seed_value(630) & LEAF4K_BITS) | PTE_P | PTE_NX;
-	t1[s1b] = (seed_value(633) & PTE_ADDR_MASK) | (seed_value(632) & LEAF4K_BITS) | PTE_P;
-	t1[s1np] = seed_value(634) & ~PTE_P;
+	t4[s4] = upper(pdpt, SEED_BUILT_ENTRY);
+	t4[s4np] = seed_value(SEED_BUILT_ENTRY + 1) & ~PTE_P;
+	r = seed_value(SEED_BUILT_ENTRY + 2);
+	t3[s3] = (seed_value(SEED_BUILT_ENTRY + 3) & FRAME1G) | (r & LEAF1G_BITS) | PTE_P | PTE_PS | 1ULL << 12 | 1ULL << (13 + r % 17);
+	t3[s3pd] = upper(pd, SEED_BUILT_ENTRY + 4);
+	t3[s3np] = (seed_value(SEED_BUILT_ENTRY + 5) & ~PTE_P) | PTE_PS; /* P decides, not PS */
+	r = seed_value(SEED_BUILT_ENTRY + 6);
+	t2[s2] = (seed_value(SEED_BUILT_ENTRY + 7) & FRAME2M) | (r & LEAF2M_BITS) | PTE_P | PTE_PS | 1ULL << 12 | 1ULL << (13 + r % 8);
+	t2[s2pt] = upper(pt, SEED_BUILT_ENTRY + 8);
+	t2[s2np] = (seed_value(SEED_BUILT_ENTRY + 9) & ~PTE_P) | PTE_PS;
+	t1[s1] = (seed_value(SEED_BUILT_ENTRY + 11) & PTE_ADDR_MASK) | (seed_value(SEED_BUILT_ENTRY + 10) & LEAF4K_BITS) | PTE_P | PTE_NX;
+	t1[s1b] = (seed_value(SEED_BUILT_ENTRY + 13) & PTE_ADDR_MASK) | (seed_value(SEED_BUILT_ENTRY + 12) & LEAF4K_BITS) | PTE_P;
+	t1[s1np] = seed_value(SEED_BUILT_ENTRY + 14) & ~PTE_P;
 	kprintf("built tables: PML4 0x%lx PDPT 0x%lx PD 0x%lx PT 0x%lx\n", (unsigned long)root,
 		(unsigned long)pdpt, (unsigned long)pd, (unsigned long)pt);
 
 	const uint64_t va[WALKS] = {
-		va_of(s4, s3, 0, 0, seed_value(640) & 0x3FFFFFFF),         /* 1 GiB page */
-		va_of(s4, s3pd, s2, 0, seed_value(641) & 0x1FFFFF),        /* 2 MiB page */
-		va_of(s4, s3pd, s2pt, s1, seed_value(642) & 0xFFF),        /* 4 KiB page */
-		va_of(s4, s3pd, s2pt, s1b, seed_value(643) & 0xFFF),       /* 4 KiB page */
-		va_of(s4np, 0, 0, 0, seed_value(644) & 0x7FFFFFFFFFULL),   /* not present: PML4 */
-		va_of(s4, s3np, 0, 0, seed_value(645) & 0x3FFFFFFF),       /* ... PDPT */
-		va_of(s4, s3pd, s2np, 0, seed_value(646) & 0x1FFFFF),      /* ... PD */
-		va_of(s4, s3pd, s2pt, s1np, seed_value(647) & 0xFFF),      /* ... PT */
+		va_of(s4, s3, 0, 0, seed_value(SEED_BUILT_LOW) & 0x3FFFFFFF),         /* 1 GiB page */
+		va_of(s4, s3pd, s2, 0, seed_value(SEED_BUILT_LOW + 1) & 0x1FFFFF),        /* 2 MiB page */
+		va_of(s4, s3pd, s2pt, s1, seed_value(SEED_BUILT_LOW + 2) & 0xFFF),        /* 4 KiB page */
+		va_of(s4, s3pd, s2pt, s1b, seed_value(SEED_BUILT_LOW + 3) & 0xFFF),       /* 4 KiB page */
+		va_of(s4np, 0, 0, 0, seed_value(SEED_BUILT_LOW + 4) & 0x7FFFFFFFFFULL),   /* not present: PML4 */
+		va_of(s4, s3np, 0, 0, seed_value(SEED_BUILT_LOW + 5) & 0x3FFFFFFF),       /* ... PDPT */
+		va_of(s4, s3pd, s2np, 0, seed_value(SEED_BUILT_LOW + 6) & 0x1FFFFF),      /* ... PD */
+		va_of(s4, s3pd, s2pt, s1np, seed_value(SEED_BUILT_LOW + 7) & 0xFFF),      /* ... PT */
 	};
 	for (unsigned i = 0; i < WALKS; i++) {
 		struct pt_walk w;
@@ -98,12 +91,12 @@ SCENARIO(walk_built, "walk tables built from seed-chosen entries: 1 GiB, 2 MiB, 
 				w.steps[level].index, (unsigned long)w.steps[level].entry);
 	}
 	for (unsigned i = 0; i < INDEX_CASES; i++) {
-		uint64_t v = seed_value(650 + i);
+		uint64_t v = seed_value(SEED_BUILT_INDEX + i);
 		kprintf("pt_index 0x%016lx: %u %u %u %u\n", (unsigned long)v, pt_index(v, 4), pt_index(v, 3),
 			pt_index(v, 2), pt_index(v, 1));
 	}
 	for (unsigned i = 0; i < LEAF_CASES; i++) {
-		uint64_t entry = seed_value(660 + 3 * i), v = seed_value(661 + 3 * i);
+		uint64_t entry = seed_value(SEED_BUILT_LEAF + 3 * i), v = seed_value(SEED_BUILT_LEAF + 1 + 3 * i);
 		int level = 1 + (int)(i % 3);
 		kprintf("pt_leaf_phys 0x%016lx L%d 0x%016lx: 0x%016lx\n", (unsigned long)entry, level,
 			(unsigned long)v, (unsigned long)pt_leaf_phys(entry, level, v));
