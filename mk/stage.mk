@@ -3,9 +3,15 @@
 #   make -f mk/stage.mk STAGE=N TREE=DIR [BASE=DIR] OUT=DIR [elf|iso]
 #
 # TREE and BASE are directories holding NN-name/ lab folders (already
-# resolved by the top Makefile or the grader). Labs below STAGE come from
-# BASE when it is set. EXTRA_SRCS adds sources (tests' hostile kernels).
-# Objects of common/ are per stage too: stages build in parallel safely.
+# resolved by the grader's kgrade.build). Labs below STAGE come from BASE
+# when it is set. EXTRA_SRCS adds sources (tests' hostile kernels).
+#
+# The core's objects depend on nothing of a tree: common/ includes only its
+# own headers, and no lab folder is on its include path. So every stage of
+# every tree can share one build of them: COMMON_OUT names it, made
+# beforehand with `make -f mk/stage.mk OUT=DIR common` (kgrade.build does,
+# outside any sandbox: it is the kit's own code). Without COMMON_OUT, a
+# stage builds its own copy.
 
 ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 include $(ROOT)/mk/labs.mk
@@ -25,6 +31,10 @@ scen_dir = $(ROOT)/grader/scenarios/$(LAB_$(1))
 COMMON_C   := $(filter-out %.offsets.c,$(wildcard $(ROOT)/common/*.c))
 COMMON_ASM := $(wildcard $(ROOT)/common/boot/*.asm)
 CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c $(ROOT)/grader/scenarios/00-core/*.asm)
+
+COMMON_OUT ?= $(OUT)
+COMMON_INCLUDES := -I$(ROOT)/common/include
+COMMON_OBJS := $(foreach s,$(COMMON_C) $(COMMON_ASM),$(COMMON_OUT)/obj/common/$(basename $(notdir $(s))).o)
 
 INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
 	$(foreach n,$(STAGE_LABS),-I$(call lab_dir,$(n))) -I$(OUT)/gen
@@ -61,7 +71,23 @@ OFFSET_SRCS := $(wildcard $(ROOT)/common/*.offsets.c) \
 	$(foreach n,$(STAGE_LABS),$(wildcard $(call lab_dir,$(n))/*.offsets.c))
 GEN_INCS := $(patsubst %.offsets.c,$(OUT)/gen/%.inc,$(notdir $(OFFSET_SRCS)))
 
-$(eval $(call add_sources,common,$(COMMON_C) $(COMMON_ASM),0))
+define common_c_rule
+$(COMMON_OUT)/obj/common/$(basename $(notdir $(1))).o: $(1) | $(COMMON_OUT)/obj/common/
+	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=0 -DLAB_ORDER=00 $(COMMON_INCLUDES) -c $$< -o $$@
+endef
+define common_asm_rule
+$(COMMON_OUT)/obj/common/$(basename $(notdir $(1))).o: $(1) $(wildcard $(ROOT)/common/boot/*.inc) | $(COMMON_OUT)/obj/common/
+	$$(Q)$(NASM) $(KERNEL_NASMFLAGS) -I$(dir $(1)) -I$(ROOT)/common/boot/ -MD $$(@:.o=.d) $$< -o $$@
+endef
+ifeq ($(COMMON_OUT),$(OUT))
+$(foreach s,$(COMMON_C),$(eval $(call common_c_rule,$(s))))
+$(foreach s,$(COMMON_ASM),$(eval $(call common_asm_rule,$(s))))
+-include $(COMMON_OBJS:.o=.d)
+endif
+OBJS += $(COMMON_OBJS)
+
+.PHONY: common
+common: $(COMMON_OBJS)
 $(eval $(call add_sources,scen0,$(CORE_SCEN),0))
 $(foreach n,$(STAGE_LABS),$(eval $(call add_sources,lab$(n),$(filter-out %.offsets.c,$(wildcard $(call lab_dir,$(n))/*.c)) $(wildcard $(call lab_dir,$(n))/*.asm),$(n))))
 $(foreach n,$(STAGE_LABS),$(eval $(call add_sources,scen$(n),$(wildcard $(call scen_dir,$(n))/*.c) $(wildcard $(call scen_dir,$(n))/*.asm),$(n))))
@@ -97,7 +123,11 @@ iso: $(ISO) $(COMPDB)
 # only. kgrade.compdb merges these into build/compile_commands.json, where
 # clangd looks from the repository root.
 DB_LABS := $(LAB_NUMBERS)
-DB_INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
+DB_COMMON_OUT ?= $(OUT)
+COMMON_INCLUDES := -I$(ROOT)/common/include
+COMMON_OBJS := $(foreach s,$(COMMON_C) $(COMMON_ASM),$(COMMON_OUT)/obj/common/$(basename $(notdir $(s))).o)
+
+INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
 	$(foreach n,$(DB_LABS),-I$(TREE)/$(LAB_$(n))) -I$(OUT)/gen
 # DB_FILES: source|LAB_ID words (make cannot handle spaces in file names anyway).
 DB_FILES := $(foreach s,$(wildcard $(ROOT)/common/*.c) $(filter %.c,$(CORE_SCEN) $(EXTRA_SRCS)),$(s)|0) \
@@ -156,4 +186,4 @@ $(ISO): $(ELF) $(ROOT)/scripts/grub.cfg
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d)
+-include $(filter-out $(COMMON_OBJS:.o=.d),$(OBJS:.o=.d))

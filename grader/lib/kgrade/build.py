@@ -178,6 +178,54 @@ def _copy_base(stage, base_path, out, root):
     return copy
 
 
+def _locked_make(out, key, cmd, sandbox, readable, timeout):
+    """Runs make (cmd) in out, locked, inside sandbox; from nothing when the
+    content key of its inputs changed since its last success. Returns
+    (exit status or None if cut at timeout, output)."""
+    stamp = os.path.join(out, ".inputs")
+    with open(os.path.join(out, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with open(stamp) as f:
+                fresh = f.read().strip() == key
+        except OSError:
+            fresh = False
+        if not fresh:
+            # Sources changed, whatever their times say: rebuild all, from
+            # nothing (old dependency files may name files no longer there).
+            cmd = cmd[:1] + ["-B"] + cmd[1:]
+            for stale in ("obj", "gen", stamp):
+                path = os.path.join(out, stale)
+                shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else \
+                    os.path.exists(path) and os.remove(path)
+        sandbox.give(out)
+        argv = sandbox.wrap(cmd, readable=readable, writable=[out], cwd=out, cpu=timeout,
+                            fsize=sandboxes.BUILD_FILE_LIMIT, memory=sandboxes.BUILD_MEMORY_LIMIT)
+        rc, output = _run_bounded(argv, timeout, sandbox.env(), out)
+        if rc == 0 and not fresh:
+            with open(stamp, "w") as f:
+                f.write(key + "\n")
+    return rc, output
+
+
+def common_objects(root=labs.ROOT, jobs=2, timeout=BUILD_TIMEOUT):
+    """build/common: the core's objects, which every stage of every tree
+    links (mk/stage.mk's COMMON_OUT). Built from the kit's own sources only,
+    so outside any sandbox. Returns (folder, None), or (None, a failed
+    BuildResult)."""
+    out = os.path.join(root, "build", "common")
+    os.makedirs(out, exist_ok=True)
+    inputs = _files(os.path.join(root, "common")) + _files(os.path.join(root, "mk"))
+    cmd = ["make", "--no-print-directory", "-f", os.path.join(root, "mk", "stage.mk"), "-j%d" % jobs,
+           "V=1", "STAGE=0", "OUT=" + out, "common"]
+    rc, output = _locked_make(out, content_key(inputs), cmd, sandboxes.Sandbox(sandboxes.NONE), [], timeout)
+    if rc == 0:
+        return out, None
+    log = output.decode("utf-8", errors="replace")
+    return None, BuildResult(False, out, log, "the kit's own core (common/) does not build:\n" + first_errors(log),
+                             timed_out=rc is None)
+
+
 def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=(),
                 root=labs.ROOT, desc=None, sandbox=None, timeout=BUILD_TIMEOUT):
     """Builds stage N of tree (labs below N from base, if given) into out
@@ -195,35 +243,17 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
         base_path = _copy_base(stage, base_path, out, root)
         sandbox.give(base_path)
     key = content_key(stage_inputs(stage, tree_path, base_path, root, extra_srcs))
-    stamp = os.path.join(out, ".inputs")
     readable = sandboxes.stage_readable(stage, tree_path, base_path, root, extra_srcs)
     cmd = ["make", "--no-print-directory", "-f", os.path.join(root, "mk", "stage.mk"),
            "-j%d" % jobs, "V=1", "STAGE=%d" % stage, "TREE=" + _make_safe(tree_path, out, "tree"),
            "BASE=" + _make_safe(base_path, out, "base"),
            "OUT=" + out, "STAGE_DESC=" + desc, "EXTRA_SRCS=" + " ".join(extra_srcs),
            "iso" if iso else "elf"]
-    with open(os.path.join(out, ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            with open(stamp) as f:
-                fresh = f.read().strip() == key
-        except OSError:
-            fresh = False
-        if not fresh:
-            # Sources changed, whatever their times say: rebuild all, from
-            # nothing (old dependency files may name files no longer there).
-            cmd.insert(1, "-B")
-            for stale in ("obj", "gen", stamp):
-                path = os.path.join(out, stale)
-                shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else \
-                    os.path.exists(path) and os.remove(path)
-        sandbox.give(out)
-        argv = sandbox.wrap(cmd, readable=readable, writable=[out], cwd=out, cpu=timeout, fsize=sandboxes.BUILD_FILE_LIMIT,
-                            memory=sandboxes.BUILD_MEMORY_LIMIT)
-        rc, output = _run_bounded(argv, timeout, sandbox.env(), out)
-        if rc == 0 and not fresh:
-            with open(stamp, "w") as f:
-                f.write(key + "\n")
+    common, failed = common_objects(root, jobs, timeout)
+    if failed is not None:
+        return failed
+    cmd.insert(-1, "COMMON_OUT=" + common)
+    rc, output = _locked_make(out, key, cmd, sandbox, readable + [common], timeout)
     log = output.decode("utf-8", errors="replace")
     with open(os.path.join(out, "build.log"), "w") as f:
         f.write(log)
