@@ -32,6 +32,10 @@ COMMON_C   := $(filter-out %.offsets.c,$(wildcard $(ROOT)/common/*.c))
 COMMON_ASM := $(wildcard $(ROOT)/common/boot/*.asm)
 CORE_SCEN  := $(wildcard $(ROOT)/grader/scenarios/00-core/*.c $(ROOT)/grader/scenarios/00-core/*.asm)
 
+# CCACHE: a compiler launcher (the project's tests set it to ccache, with its
+# cache in build/tests: their many builds of patched trees then compile only
+# what a patch changed). Never set when grading students.
+CCACHE ?=
 COMMON_OUT ?= $(OUT)
 COMMON_INCLUDES := -I$(ROOT)/common/include
 COMMON_OBJS := $(foreach s,$(COMMON_C) $(COMMON_ASM),$(COMMON_OUT)/obj/common/$(basename $(notdir $(s))).o)
@@ -53,7 +57,7 @@ endef
 pad2 = $(if $(filter 0 1 2 3 4 5 6 7 8 9,$(1)),0$(1),$(1))
 define c_rule
 $(call obj_of,$(1),$(2)): $(1) | $(OUT)/obj/$(2)/
-	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) -DLAB_ORDER=$(call pad2,$(3)) $(INCLUDES) -c $$< -o $$@
+	$$(Q)$(CCACHE) $(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(3) -DLAB_ORDER=$(call pad2,$(3)) $(INCLUDES) -c $$< -o $$@
 endef
 # NASM 2.16's -MD leaves %include files out of the .d file, so the .inc
 # files an object can include are listed here: a change to one rebuilds it.
@@ -73,7 +77,7 @@ GEN_INCS := $(patsubst %.offsets.c,$(OUT)/gen/%.inc,$(notdir $(OFFSET_SRCS)))
 
 define common_c_rule
 $(COMMON_OUT)/obj/common/$(basename $(notdir $(1))).o: $(1) | $(COMMON_OUT)/obj/common/
-	$$(Q)$(CC) $(KERNEL_CFLAGS) -DLAB_ID=0 -DLAB_ORDER=00 $(COMMON_INCLUDES) -c $$< -o $$@
+	$$(Q)$(CCACHE) $(CC) $(KERNEL_CFLAGS) -DLAB_ID=0 -DLAB_ORDER=00 $(COMMON_INCLUDES) -c $$< -o $$@
 endef
 define common_asm_rule
 $(COMMON_OUT)/obj/common/$(basename $(notdir $(1))).o: $(1) $(wildcard $(ROOT)/common/boot/*.inc) | $(COMMON_OUT)/obj/common/
@@ -101,7 +105,7 @@ OBJS += $(BASE_OBJS)
 
 define offsets_rule
 $(OUT)/gen/$(basename $(basename $(notdir $(1)))).inc: $(1) | $(OUT)/gen/
-	$$(Q)$(CC) $(KERNEL_CFLAGS) $(INCLUDES) -S $$< -o $$@.s
+	$$(Q)$(CCACHE) $(CC) $(KERNEL_CFLAGS) $(INCLUDES) -S $$< -o $$@.s
 	$$(Q)sed -n 's/.*@@asm-offset \([A-Za-z0-9_]*\) \$$$$\{0,1\}\([0-9-]*\).*/%define \1 \2/p' $$@.s > $$@.tmp
 	$$(Q)mv $$@.tmp $$@
 endef
@@ -123,11 +127,7 @@ iso: $(ISO) $(COMPDB)
 # only. kgrade.compdb merges these into build/compile_commands.json, where
 # clangd looks from the repository root.
 DB_LABS := $(LAB_NUMBERS)
-DB_COMMON_OUT ?= $(OUT)
-COMMON_INCLUDES := -I$(ROOT)/common/include
-COMMON_OBJS := $(foreach s,$(COMMON_C) $(COMMON_ASM),$(COMMON_OUT)/obj/common/$(basename $(notdir $(s))).o)
-
-INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
+DB_INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
 	$(foreach n,$(DB_LABS),-I$(TREE)/$(LAB_$(n))) -I$(OUT)/gen
 # DB_FILES: source|LAB_ID words (make cannot handle spaces in file names anyway).
 DB_FILES := $(foreach s,$(wildcard $(ROOT)/common/*.c) $(filter %.c,$(CORE_SCEN) $(EXTRA_SRCS)),$(s)|0) \

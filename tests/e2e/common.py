@@ -71,8 +71,14 @@ class Patch:
         self.loses = sorted(l.group(1).split()) if l else []
 
     def make_tree(self):
-        """A temporary copy of solutions/ with the patch applied."""
-        tmp = tempfile.mkdtemp(prefix="mutant-%s-" % self.name)
+        """A copy of solutions/ with the patch applied, in a folder of its
+        own that the caller removes: (folder, tree). Every patch of a lab
+        gets the same paths (the tests run one at a time), so that the
+        compile cache (KGRADE_COMPILE_CACHE) finds the files a patch did
+        not change."""
+        tmp = os.path.join(ROOT, "build", "tests", "patched", self.folder)
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(tmp)
         tree = os.path.join(tmp, "tree")
         shutil.copytree(os.path.join(ROOT, "solutions"), tree)
         r = subprocess.run(["patch", "-s", "-p1", "-d", tree, "-i", self.path],
