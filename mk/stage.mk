@@ -130,14 +130,16 @@ DB_LABS := $(LAB_NUMBERS)
 DB_INCLUDES := -I$(ROOT)/common/include -I$(ROOT)/grader/scenarios/include \
 	$(foreach n,$(DB_LABS),-I$(TREE)/$(LAB_$(n))) -I$(OUT)/gen
 # DB_FILES: source|LAB_ID words (make cannot handle spaces in file names anyway).
-DB_FILES := $(foreach s,$(wildcard $(ROOT)/common/*.c) $(filter %.c,$(CORE_SCEN) $(EXTRA_SRCS)),$(s)|0) \
+DB_FILES := $(foreach s,$(COMMON_C),$(s)|common) $(foreach s,$(filter %.c,$(CORE_SCEN) $(EXTRA_SRCS)),$(s)|0) \
 	$(foreach n,$(DB_LABS),$(foreach s,$(wildcard $(TREE)/$(LAB_$(n))/*.c $(call scen_dir,$(n))/*.c),$(s)|$(n)))
 json_str = $(subst ",\",$(subst \,\\,$(1)))
 db_src = $(word 1,$(subst |, ,$(1)))
 db_lab = $(word 2,$(subst |, ,$(1)))
+# The core's files compile as the common rule does (its own headers only).
+db_flags = $(if $(filter common,$(1)),-DLAB_ID=0 -DLAB_ORDER=00 $(COMMON_INCLUDES),-DLAB_ID=$(1) \
+	-DLAB_ORDER=$(call pad2,$(1)) $(DB_INCLUDES))
 db_entry = {"directory": "$(ROOT)", "file": "$(call json_str,$(call db_src,$(1)))", \
-	"command": "$(call json_str,$(CC) $(KERNEL_CFLAGS) -DLAB_ID=$(call db_lab,$(1)) \
-	-DLAB_ORDER=$(call pad2,$(call db_lab,$(1))) $(DB_INCLUDES) -c $(call db_src,$(1)))"}
+	"command": "$(call json_str,$(CC) $(KERNEL_CFLAGS) $(call db_flags,$(call db_lab,$(1))) -c $(call db_src,$(1)))"}
 define newline
 
 

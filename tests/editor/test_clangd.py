@@ -65,9 +65,12 @@ class Clangd(unittest.TestCase):
         for tree in ("labs", "solutions"):
             wanted = {f for f in lab_files(tree) if f.endswith(".c")}
             self.assertEqual(wanted - set(names), set(), "%s files missing" % tree)
-        common = [e for e in entries if e["file"] == os.path.join(ROOT, "common", "kmain.c")]
-        self.assertIn("-I%s" % os.path.join(ROOT, "labs", "01-idt"), common[0]["command"],
+        shared = [e for e in entries if e["file"] == os.path.join(ROOT, "grader", "scenarios", "01-idt",
+                                                                 "idt_scenarios.c")]
+        self.assertIn("-I%s" % os.path.join(ROOT, "labs", "01-idt"), shared[0]["command"],
                       "a file of both trees takes its flags from labs/, the student's")
+        core = [e for e in entries if e["file"] == os.path.join(ROOT, "common", "kmain.c")]
+        self.assertNotIn("01-idt", core[0]["command"], "the core compiles with its own headers only")
 
     def test_commands_are_what_make_runs(self):
         """For the last stage, each entry is make's own compile line (less -o)."""
