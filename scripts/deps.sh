@@ -18,7 +18,7 @@ tools_debug="gdb:gdb"
 tools_docs="doxygen:doxygen dot:graphviz"
 tools_unit="gcc:gcc"
 tools_editor="clangd:clangd"
-tools_test="patch:patch chromium:chromium ccache:ccache"
+tools_test="patch:patch chromium:chromium ccache:ccache sim_c:similarity-tester git:git"
 
 missing=""
 need() { case " $missing " in *" $1 "*) ;; *) missing="$missing $1" ;; esac; }
