@@ -49,7 +49,8 @@ def argv(*, boot="fast", elf=None, iso=None, cmdline="", display=False,
     """
     args = [QEMU, "-machine", "pc", "-accel", "tcg", "-m", memory,
             "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-serial", serial, "-monitor", "none"]
+            "-serial", serial, "-monitor", "none",
+            "-nic", "none"]  # no network card: a kernel under test reaches nothing outside
     args += ["-display", "gtk" if display else "none"]
     if boot == "fast":
         args += ["-kernel", elf, "-append", cmdline]
