@@ -25,6 +25,8 @@ import time
 
 from . import compdb, labs
 from . import sandbox as sandboxes
+from .buildlog import (BuildResult, compiling_at_timeout, error_location, short_path,  # noqa: F401
+                       first_errors, shorten_paths)
 
 BUILD_TIMEOUT = 120.0  # seconds for one stage, before --timeout-scale
 LOG_LIMIT = 1 << 20    # bytes of make's output kept
@@ -41,49 +43,6 @@ def _compile_cache():
     folder = os.path.abspath(folder)
     os.makedirs(folder, exist_ok=True)
     return ["CCACHE=env CCACHE_DIR=%s ccache" % folder], [folder]
-
-
-class BuildResult:
-    def __init__(self, ok, out, log, errors, timed_out=False):
-        self.ok = ok            # True if the ELF (and ISO, if asked) exist
-        self.out = out          # the stage's build folder
-        self.log = log          # make's full output
-        self.errors = errors    # the first compiler errors, for the report
-        self.timed_out = timed_out  # killed at the time limit
-
-    @property
-    def elf(self):
-        return os.path.join(self.out, "kernel.elf")
-
-    @property
-    def iso(self):
-        return os.path.join(self.out, "kernel.iso")
-
-
-_LOCATION = re.compile(r"(?:^|\s)(?P<file>[^\s:]+\.(?:c|h|asm|inc)):(?P<line>\d+)(?::\d+)?: (?:fatal )?error", re.M)
-
-
-def error_location(errors):
-    """'01-idt/idt.c:12' of the first compiler error, or None."""
-    m = _LOCATION.search(errors)
-    return "%s:%s" % (m.group("file"), m.group("line")) if m else None
-
-
-def shorten_paths(text, tops):
-    """text with the build's folders (a temporary tree, the kit's root)
-    cut from the paths it names, as a student knows them (01-idt/idt.c)."""
-    for top in sorted({t.rstrip("/") for t in tops if t}, key=len, reverse=True):
-        text = text.replace(top + "/", "")
-    return text
-
-
-def first_errors(log, limit=12):
-    """The lines a student needs: compiler/assembler/linker errors first."""
-    lines = log.splitlines()
-    picked = [l for l in lines if re.search(r"\b(error|Error|undefined reference|fatal|No rule to make)\b", l)]
-    if not picked:
-        picked = lines[-limit:]
-    return "\n".join(picked[:limit])
 
 
 def describe(stage, tree, base=None):
@@ -165,16 +124,6 @@ def _run_bounded(argv, timeout, env, cwd):
     if size > LOG_LIMIT:
         out += b"\n... %d more bytes of build output cut\n" % (size - LOG_LIMIT)
     return (None if killed else rc), out
-
-
-_COMPILE = re.compile(r"\s(\S+\.(?:c|asm)) -o \S+\.o\b")
-
-
-def compiling_at_timeout(log):
-    """The source of the last compile command make started (V=1 echoes
-    them), or None."""
-    found = _COMPILE.findall(log)
-    return found[-1] if found else None
 
 
 def _copy_base(stage, base_path, out, root):
@@ -280,7 +229,7 @@ def build_stage(stage, tree, base=None, iso=False, out=None, jobs=2, extra_srcs=
     if rc is None:
         where = compiling_at_timeout(log)
         return BuildResult(False, out, log, "the build did not finish in %gs%s: it was stopped" % (
-            timeout, " (make was compiling %s)" % _short(where, tree_path, base_path, root) if where else ""),
+            timeout, " (make was compiling %s)" % short_path(where, tree_path, base_path, root) if where else ""),
             timed_out=True)
     ok = rc == 0
     errors = "" if ok else shorten_paths(first_errors(log), [tree_path, base_path, out, root])
@@ -366,11 +315,3 @@ def build_on_base(stage, tree, base=None, iso=False, out=None, jobs=2, root=labs
                     out=out or labs.stage_out(stage, tree, base, root), sandbox=sandbox, timeout=timeout,
                     desc=describe(stage, tree, base))
     return b, None
-
-
-def _short(path, *tops):
-    """path relative to the tree it belongs to (what a student recognises)."""
-    for top in tops:
-        if top and path.startswith(top.rstrip("/") + "/"):
-            return os.path.relpath(path, top)
-    return path
