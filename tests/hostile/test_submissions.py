@@ -215,6 +215,33 @@ class Batch(Fixture, unittest.TestCase):
         self.assertEqual(processes_mentioning(self.tmp), [])
 
 
+@unittest.skipUnless(sandbox.user_layer_works(), "the user layer needs the grader to run as root")
+class UserLayer(Fixture, unittest.TestCase):
+    """Where user namespaces are refused, the second layer: an unprivileged
+    user, with the reference labs and the other submissions unreadable."""
+
+    def test_batch_in_the_user_layer(self):
+        with tempfile.TemporaryDirectory(prefix="hostile-user-") as tmp:
+            os.chmod(tmp, 0o755)
+            self.make_secrets(tmp)
+            subs = os.path.join(tmp, "subs")
+            shutil.copytree(os.path.join(ROOT, "solutions", LAB1), os.path.join(subs, "honest", LAB1))
+            for attack in ("solution_by_path", "classmate_via_proc"):
+                materialize(attack, os.path.join(subs, attack), self.values())
+            sheet = os.path.join(tmp, "g.csv")
+            proc = grade("1", "--submissions", subs, "--csv", sheet, "--sandbox", "user", "--timeout-scale", "3",
+                         cwd=subs)
+            with open(sheet, newline="") as f:
+                rows = {r["student"]: r for r in csv.DictReader(f)}
+            self.assertEqual(rows["honest"]["total"], "100", proc.stdout[-3000:] + proc.stderr)
+            self.assertEqual(rows["solution_by_path"]["total"], "0")
+            self.assertEqual(rows["classmate_via_proc"]["total"], "0")
+            self.assertIn("sandbox: unprivileged user", proc.stdout)
+            self.assertNotIn(SOLUTION_LINE, proc.stdout)
+            # The modes come back afterwards.
+            self.assertEqual(os.stat(os.path.join(ROOT, "solutions")).st_mode & 0o777, 0o755)
+
+
 class Gradescope(Fixture, unittest.TestCase):
     """The same attacks through run_autograder, laid out as Gradescope does
     (AUTOGRADER_ROOT): LABS=2 on the reference lab 01, shipped as objects."""
