@@ -6,6 +6,7 @@ byte on file descriptors 3 and 4), with the standard library only.
         page, = b.open(["http://127.0.0.1:8000/index.html"], [1280, 800], script)
         page.value  # {width: what the script returned at that width}
         page.errors # console errors, uncaught exceptions, failed loads
+        page.requests # every URL the page asked for, its own included
 
 Every wait is bounded; the browser runs offline with a fresh profile.
 """
@@ -32,9 +33,10 @@ class BrowserError(Exception):
 
 
 class Page:
-    def __init__(self, value, errors):
+    def __init__(self, value, errors, requests):
         self.value = value
         self.errors = errors
+        self.requests = requests
 
 
 class Browser:
@@ -134,7 +136,7 @@ class Browser:
                 target = self.send("Target.createTarget", url="about:blank")["targetId"]
                 session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
                 tabs.append((target, session))
-                for domain in ("Page", "Runtime", "Log"):
+                for domain in ("Page", "Runtime", "Log", "Network"):
                     self.send(domain + ".enable", session)
                 self.send("Emulation.setDeviceMetricsOverride", session, width=widths[0], height=height,
                           deviceScaleFactor=1, mobile=False)
@@ -155,7 +157,9 @@ class Browser:
                             urls[n], result["exceptionDetails"].get("text")))
                     values[n][width] = result["result"].get("value")
             return [Page(v, [d for d in (describe(e) for e in self._events
-                                         if e.get("sessionId") == session) if d])
+                                         if e.get("sessionId") == session) if d],
+                         [e["params"]["request"]["url"] for e in self._events
+                          if e.get("sessionId") == session and e.get("method") == "Network.requestWillBeSent"])
                     for v, (_, session) in zip(values, tabs)]
         finally:
             for target, session in tabs:

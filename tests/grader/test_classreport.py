@@ -2,7 +2,9 @@
 marks, a skeleton, two students with the same bug, another bug, and a
 submission that does not compile. The page shows every student with the
 CSV's scores, the pass rates the CSV gives, one cluster for the shared bug,
-links to each student's feedback; and a second run reuses every student."""
+links to each student's feedback; it loads in headless Chromium from disk
+with no error and no request but its own, and its columns sort; and a
+second run reuses every student."""
 
 import csv
 import os
@@ -13,6 +15,7 @@ import tempfile
 import unittest
 from html.parser import HTMLParser
 
+from docs import browser
 from grader.helpers import run_grade
 from kgrade import labs, spec
 
@@ -130,6 +133,29 @@ class ClassReport(unittest.TestCase):
         for n in spec.available_labs()[:1]:
             self.assertIn("<svg", self.text)
         self.assertIn("grader", self.text)  # the run's facts
+
+    # In the page: the students' names in table order, then after clicking
+    # the total's header (highest first), as "name total" pairs.
+    SORT_CHECK = """(() => {
+      const t = document.querySelector("table.sortable");
+      const rows = () => Array.from(t.tBodies[0].rows).map(r => r.cells[0].textContent.trim());
+      const before = rows();
+      const heads = Array.from(t.querySelectorAll("th.sort"));
+      heads.find(h => h.textContent.trim() === "total").click();
+      return {before: before, after: rows()};
+    })()"""
+
+    @unittest.skipUnless(browser.chromium(), "chromium missing (make deps)")
+    def test_loads_offline_and_sorts(self):
+        with browser.Browser() as b:
+            page, = b.open(["file://" + self.html], [1280], self.SORT_CHECK)
+        self.assertEqual(page.errors, [])
+        self.assertEqual([u for u in page.requests if u != "file://" + self.html], [])
+        order = page.value[1280]
+        self.assertEqual(order["before"], sorted(self.rows))
+        totals = [float(self.rows[n]["total"]) for n in order["after"]]
+        self.assertEqual(totals, sorted(totals, reverse=True), order)
+        self.assertEqual(totals[0], max(float(r["total"]) for r in self.rows.values()))
 
     def test_second_run_reuses_everyone(self):
         self.assertEqual(self.second.returncode, 1, self.second.stdout + self.second.stderr)
